@@ -1,0 +1,25 @@
+package io.sagaflow.engine.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sagaflow.dsl.model.CommandKind;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Something that may change a saga. Time comes in as data ({@code now}), never from a clock. */
+public sealed interface SagaInput {
+
+    Instant now();
+
+    /** A start request, already checked for its Idempotency-Key. */
+    record Start(UUID sagaId, JsonNode input, Instant now) implements SagaInput {
+    }
+
+    /** A participant's reply to the command {@code messageId}. */
+    record Reply(UUID messageId, String step, CommandKind kind, Outcome outcome, JsonNode body, Instant now)
+            implements SagaInput {
+    }
+
+    /** A durable timer came due. */
+    record TimerFired(TimerKey timer, Instant now) implements SagaInput {
+    }
+}
