@@ -1,0 +1,118 @@
+package io.sagaflow.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every Sagaflow setting, under {@code sagaflow.}. Defaults point at the local services that
+ * {@code scripts/infra.sh up} starts, so the engine runs with no flags. The reference is docs/configuration.md.
+ */
+@ConfigMapping(prefix = "sagaflow")
+public interface SagaflowConfig {
+
+    /** Name of this engine node, shown at GET /api/nodes; defaults to host name and process id. */
+    Optional<String> nodeId();
+
+    /** Kafka settings shared by the engine's consumers and producers. */
+    Kafka kafka();
+
+    /** The outbox relay: Debezium embedded reading the outbox table's inserts and producing them to Kafka. */
+    Relay relay();
+
+    /** Where replies from participants arrive. */
+    Replies replies();
+
+    /** The HTTP connector: takes commands for HTTP participants from Kafka, calls them, publishes the reply. */
+    HttpConnector httpConnector();
+
+    /** Durable timers (retries with backoff, step timeouts). */
+    Timers timers();
+
+    /** Flow documents. */
+    Flows flows();
+
+    interface Kafka {
+        /** Bootstrap servers of the Kafka cluster. */
+        @WithDefault("${kafka.bootstrap.servers:127.0.0.1:9092}")
+        String bootstrapServers();
+
+        /** Partitions of the topics the engine creates (replies, HTTP commands, participant topics). */
+        @WithDefault("6")
+        int partitions();
+    }
+
+    interface Relay {
+        /** Whether this node runs the outbox relay. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** PostgreSQL logical replication slot of the relay; one per engine database. */
+        @WithDefault("sagaflow_outbox")
+        String slot();
+
+        /** PostgreSQL publication of the outbox table (inserts only). */
+        @WithDefault("sagaflow_outbox")
+        String publication();
+
+        /** How often Debezium polls its change queue; the default 500 ms of Debezium adds half a second per step. */
+        @WithDefault("10ms")
+        Duration pollInterval();
+
+        /** How often relayed positions are flushed to the offset table; a crash replays at most this much. */
+        @WithDefault("1s")
+        Duration offsetFlushInterval();
+
+        /** Table where Debezium keeps its offsets (created by Debezium). */
+        @WithDefault("sagaflow_relay_offsets")
+        String offsetTable();
+    }
+
+    interface Replies {
+        /** Topic participants reply on (header sagaflow-reply-to). */
+        @WithDefault("sagaflow.replies")
+        String topic();
+
+        /** Consumer group of the engine's reply consumer. */
+        @WithDefault("sagaflow-engine")
+        String group();
+    }
+
+    interface HttpConnector {
+        /** Whether this node runs the HTTP connector. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Topic the engine sends HTTP participants' commands to. */
+        @WithDefault("sagaflow.http.commands")
+        String topic();
+
+        /** Consumer group of the HTTP connector. */
+        @WithDefault("sagaflow-http-connector")
+        String group();
+
+        /** HTTP calls in flight at once per node. */
+        @WithDefault("32")
+        int concurrency();
+    }
+
+    interface Timers {
+        /** How long the timer poller sleeps when no timer is due. */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Timers claimed per poll. */
+        @WithDefault("64")
+        int batchSize();
+    }
+
+    interface Flows {
+        /** A directory whose *.yaml documents are deployed at start (the sample flows, for the demo). */
+        Optional<String> deployDir();
+
+        /** Largest accepted document, in bytes. */
+        @WithDefault("1048576")
+        int maxBytes();
+    }
+}

@@ -1,0 +1,293 @@
+package io.sagaflow.connectors.outbox;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.ChangeEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.kafka.KafkaClients;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Relays the outbox table to Kafka: Debezium embedded reads the table's inserts from PostgreSQL's WAL
+ * (pgoutput), the EventRouter turns each row into a record for its topic with the {@code sagaflow-*} headers,
+ * and this class produces them. A batch's offsets are committed only after Kafka acknowledged every record, so
+ * a crash redelivers (at-least-once; consumers dedupe on the message id) and never loses one.
+ *
+ * <p>The slot and the publication are created before the engine takes work, so no row committed before the
+ * relay first connects is missed.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** The outbox table; its columns are the EventRouter's names plus our header columns. */
+    public static final String TABLE = "public.sagaflow_outbox";
+
+    private final SagaflowConfig config;
+    private final KafkaClients kafka;
+    private final JdbcTarget db;
+    private final Counter relayed;
+    private final Timer batchTime;
+    private ExecutorService executor;
+    private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
+    private volatile KafkaProducer<byte[], byte[]> producer;
+    private volatile boolean running;
+
+    public OutboxRelay(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics,
+                       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+                       @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String user,
+                       @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "") String password) {
+        this.config = config;
+        this.kafka = kafka;
+        this.db = JdbcTarget.parse(jdbcUrl, user, password);
+        this.relayed = metrics.counter("sagaflow.outbox.relayed");
+        this.batchTime = metrics.timer("sagaflow.outbox.batch");
+    }
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        if (!config.relay().enabled()) {
+            LOG.info("outbox relay disabled on this node (sagaflow.relay.enabled=false)");
+            return;
+        }
+        prepareSlotAndPublication();
+        running = true;
+        producer = kafka.producer("sagaflow-outbox-relay");
+        executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "sagaflow-outbox-relay"));
+        startEngine();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops relaying (also used by tests that simulate a dying node). */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the Debezium engine failed", e);
+        }
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    public boolean running() {
+        return running && engine != null;
+    }
+
+    private void startEngine() {
+        engine = DebeziumEngine.create(Connect.class)
+                .using(debeziumProperties())
+                .notifying(this::handleBatch)
+                .using((success, message, error) -> onEngineStopped(success, message, error))
+                .build();
+        executor.execute(engine);
+        LOG.infof("outbox relay started: slot %s, publication %s -> Kafka %s", config.relay().slot(),
+                config.relay().publication(), config.kafka().bootstrapServers());
+    }
+
+    /** Debezium stops on a lost connection (a database restart); start it again while this node runs. */
+    private void onEngineStopped(boolean success, String message, Throwable error) {
+        if (!running) {
+            return;
+        }
+        LOG.warnf(error, "outbox relay stopped (%s); restarting in 2 s", message);
+        Thread restarter = new Thread(() -> {
+            try {
+                Thread.sleep(2000);
+                if (running) {
+                    startEngine();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sagaflow-outbox-relay-restart");
+        restarter.setDaemon(true);
+        restarter.start();
+    }
+
+    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
+                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
+            throws InterruptedException {
+        long started = System.nanoTime();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
+        for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
+            SourceRecord r = change.value();
+            if (r.topic() != null && r.value() != null) {
+                out.add(toKafka(r));
+            }
+        }
+        sendUntilAcknowledged(out);
+        for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
+            committer.markProcessed(change);
+        }
+        committer.markBatchFinished();
+        relayed.increment(out.size());
+        batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    /** Kafka down is not a reason to drop or skip rows: keep trying, the offsets wait. */
+    private void sendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
+        long backoff = 100;
+        while (true) {
+            try {
+                List<Future<?>> acks = new ArrayList<>(out.size());
+                for (ProducerRecord<byte[], byte[]> record : out) {
+                    acks.add(producer.send(record));
+                }
+                for (Future<?> ack : acks) {
+                    ack.get(30, TimeUnit.SECONDS);
+                }
+                return;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (!running) {
+                    throw new InterruptedException("relay stopping with an unacknowledged batch");
+                }
+                LOG.warnf("relaying %d records to Kafka failed (%s); retrying in %d ms", out.size(),
+                        e.getMessage(), backoff);
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> toKafka(SourceRecord r) {
+        byte[] key = r.key() == null ? null : r.key().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] value = r.value().toString().getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(r.topic(), key, value);
+        for (Header h : r.headers()) {
+            if (h.value() != null) {
+                record.headers().add(h.key(), h.value().toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return record;
+    }
+
+    private Properties debeziumProperties() {
+        SagaflowConfig.Relay relay = config.relay();
+        Properties p = new Properties();
+        p.setProperty("name", "sagaflow-outbox-" + relay.slot());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
+        p.setProperty("offset.storage.jdbc.connection.url", db.jdbcUrl());
+        p.setProperty("offset.storage.jdbc.connection.user", db.user());
+        // The JDBC offset store refuses an empty password even under trust authentication.
+        p.setProperty("offset.storage.jdbc.connection.password", db.password().isEmpty() ? "unused" : db.password());
+        p.setProperty("offset.storage.jdbc.offset.table.name", relay.offsetTable());
+        p.setProperty("offset.flush.interval.ms", String.valueOf(relay.offsetFlushInterval().toMillis()));
+        p.setProperty("database.hostname", db.host());
+        p.setProperty("database.port", String.valueOf(db.port()));
+        p.setProperty("database.user", db.user());
+        p.setProperty("database.password", db.password());
+        p.setProperty("database.dbname", db.database());
+        p.setProperty("topic.prefix", "sagaflow");
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", relay.slot());
+        p.setProperty("publication.name", relay.publication());
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("table.include.list", TABLE);
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("poll.interval.ms", String.valueOf(relay.pollInterval().toMillis()));
+        p.setProperty("transforms", "outbox");
+        p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        p.setProperty("transforms.outbox.route.by.field", "aggregatetype");
+        p.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
+        p.setProperty("transforms.outbox.table.fields.additional.placement", String.join(",",
+                "aggregateid:header:sagaflow-saga-id",
+                "type:header:sagaflow-command",
+                "id:header:sagaflow-message-id",
+                "step:header:sagaflow-step",
+                "kind:header:sagaflow-kind",
+                "idempotency_key:header:sagaflow-idempotency-key",
+                "reply_to:header:sagaflow-reply-to",
+                "http_url:header:sagaflow-http-url",
+                "http_timeout_ms:header:sagaflow-http-timeout-ms"));
+        return p;
+    }
+
+    /**
+     * Creates the replication slot and the insert-only publication if missing. Creating the slot here, before
+     * the engine accepts work, means every outbox row committed from now on is kept for the relay.
+     */
+    private void prepareSlotAndPublication() {
+        SagaflowConfig.Relay relay = config.relay();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", relay.publication())) {
+                try (var st = c.createStatement()) {
+                    // Inserts only: rows are deleted in the transaction that inserted them.
+                    st.execute("CREATE PUBLICATION " + quoteIdent(relay.publication()) + " FOR TABLE " + TABLE
+                            + " WITH (publish = 'insert')");
+                }
+                LOG.infof("created publication %s", relay.publication());
+            }
+            if (!exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", relay.slot())) {
+                try (PreparedStatement st = c.prepareStatement(
+                        "SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+                    st.setString(1, relay.slot());
+                    st.execute();
+                }
+                LOG.infof("created replication slot %s", relay.slot());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the outbox relay's slot and publication on "
+                    + db.jdbcUrl() + ": " + e.getMessage()
+                    + " (is wal_level=logical? run scripts/infra.sh up)", e);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String quoteIdent(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("sagaflow.relay names must match [a-z_][a-z0-9_]*, was " + name);
+        }
+        return name;
+    }
+}

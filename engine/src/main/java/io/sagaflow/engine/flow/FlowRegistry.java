@@ -1,0 +1,138 @@
+package io.sagaflow.engine.flow;
+
+import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.kafka.KafkaClients;
+import io.sagaflow.dsl.FlowParser;
+import io.sagaflow.dsl.ParseResult;
+import io.sagaflow.dsl.model.FlowDocument;
+import io.sagaflow.dsl.model.FlowId;
+import io.sagaflow.dsl.model.KafkaParticipant;
+import io.sagaflow.dsl.model.SagaFlow;
+import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.store.Canonical;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Deployed flow documents. A version never changes once deployed: the same content again is a no-op, other
+ * content under an existing version is refused. Parsed documents are cached by (name, version); since versions
+ * are immutable the cache never goes stale.
+ */
+@ApplicationScoped
+public class FlowRegistry {
+
+    private final Pool pool;
+    private final SagaflowConfig config;
+    private final KafkaClients kafka;
+    private final Map<FlowId, FlowDocument> cache = new ConcurrentHashMap<>();
+
+    public FlowRegistry(Pool pool, SagaflowConfig config, KafkaClients kafka) {
+        this.pool = pool;
+        this.config = config;
+        this.kafka = kafka;
+    }
+
+    private FlowParser parser() {
+        return new FlowParser(config.flows().maxBytes());
+    }
+
+    /** Validates and deploys a document; throws {@link InvalidFlowException} when it has errors. */
+    public Uni<Deployment> deploy(String yaml) {
+        ParseResult result = parser().parse(yaml);
+        if (!result.ok()) {
+            return Uni.createFrom().failure(new InvalidFlowException(result.diagnostics()));
+        }
+        FlowDocument doc = result.document().orElseThrow();
+        String sha = Canonical.sha256(yaml);
+        FlowId id = doc.id();
+        return ensureTopics(doc).chain(() -> pool.preparedQuery(
+                        "INSERT INTO flow (name, version, kind, content, content_sha256) VALUES ($1, $2, $3, $4, $5) "
+                                + "ON CONFLICT (name, version) DO NOTHING RETURNING name")
+                .execute(Tuple.of(id.name(), id.version(), doc.kind().yamlName(), yaml, sha)))
+                .chain(inserted -> {
+                    if (inserted.size() == 1) {
+                        cache.put(id, doc);
+                        return Uni.createFrom().item(new Deployment(doc.kind().yamlName(), id.name(), id.version(), true));
+                    }
+                    return pool.preparedQuery("SELECT content_sha256 FROM flow WHERE name = $1 AND version = $2")
+                            .execute(Tuple.of(id.name(), id.version()))
+                            .map(rows -> {
+                                if (rows.iterator().next().getString(0).equals(sha)) {
+                                    return new Deployment(doc.kind().yamlName(), id.name(), id.version(), false);
+                                }
+                                throw Problem.conflict("flow-version-exists", "Flow version already deployed",
+                                        "flow " + id.name() + " version " + id.version() + " is already deployed "
+                                                + "with other content; deploy it as version " + (id.version() + 1)
+                                                + " (running sagas keep the version they started with)");
+                            });
+                });
+    }
+
+    /** Topics of the document's Kafka participants and the reply topic, created before any command is sent. */
+    private Uni<Void> ensureTopics(FlowDocument doc) {
+        List<String> topics = new ArrayList<>();
+        topics.add(config.replies().topic());
+        if (doc instanceof SagaFlow saga) {
+            saga.participants().values().stream()
+                    .filter(p -> p instanceof KafkaParticipant)
+                    .map(p -> ((KafkaParticipant) p).topic())
+                    .forEach(topics::add);
+        }
+        return Uni.createFrom().<Void>item(() -> {
+            kafka.ensureTopics(topics);
+            return null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** A saga flow at an exact version (the version a running saga is pinned to). */
+    public Uni<SagaFlow> saga(String name, int version) {
+        FlowId id = new FlowId(name, version);
+        FlowDocument cached = cache.get(id);
+        if (cached != null) {
+            return Uni.createFrom().item(asSaga(cached));
+        }
+        return pool.preparedQuery("SELECT content FROM flow WHERE name = $1 AND version = $2")
+                .execute(Tuple.of(name, version))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw Problem.notFound("unknown-flow", "no flow " + name + " version " + version);
+                    }
+                    return asSaga(cache.computeIfAbsent(id, k -> parseStored(rows.iterator().next())));
+                });
+    }
+
+    /** The newest version of a saga flow: what a new saga starts on. */
+    public Uni<SagaFlow> latestSaga(String name) {
+        return pool.preparedQuery("SELECT max(version) FROM flow WHERE name = $1")
+                .execute(Tuple.of(name))
+                .chain(rows -> {
+                    Integer version = rows.iterator().next().getInteger(0);
+                    if (version == null) {
+                        return Uni.createFrom().failure(Problem.notFound("unknown-flow",
+                                "no flow named '" + name + "' is deployed (POST it to /api/flows first)"));
+                    }
+                    return saga(name, version);
+                });
+    }
+
+    private FlowDocument parseStored(Row row) {
+        ParseResult result = parser().parse(row.getString("content"));
+        return result.document().orElseThrow(() -> new IllegalStateException(
+                "a stored flow no longer parses: " + result.diagnostics()));
+    }
+
+    private static SagaFlow asSaga(FlowDocument doc) {
+        if (doc instanceof SagaFlow saga) {
+            return saga;
+        }
+        throw Problem.badRequest("not-a-saga", "flow " + doc.id() + " is a " + doc.kind().yamlName() + ", not a Saga");
+    }
+}

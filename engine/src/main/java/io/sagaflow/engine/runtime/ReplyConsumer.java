@@ -1,0 +1,157 @@
+package io.sagaflow.engine.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.kafka.Headers;
+import io.sagaflow.connectors.kafka.KafkaClients;
+import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.engine.saga.Outcome;
+import io.sagaflow.engine.saga.SagaInput;
+import io.sagaflow.engine.store.SagaStore;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies participants' replies. Each reply is applied in its own transaction; the partition's offset is
+ * committed only after the replies of a poll are all in the event store, so a crash re-reads them and the core
+ * rejects the ones already applied (the message id's fate is in the saga's state). A reply that cannot be
+ * understood is logged and skipped; a database failure is retried, never skipped.
+ */
+@ApplicationScoped
+public class ReplyConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ReplyConsumer.class);
+
+    private final SagaflowConfig config;
+    private final KafkaClients kafka;
+    private final SagaStore store;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread loop;
+    private volatile boolean running;
+
+    public ReplyConsumer(SagaflowConfig config, KafkaClients kafka, SagaStore store, ObjectMapper json,
+                         MeterRegistry metrics) {
+        this.config = config;
+        this.kafka = kafka;
+        this.store = store;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    void onStart(@Observes @Priority(20) StartupEvent event) {
+        kafka.ensureTopics(List.of(config.replies().topic()));
+        consumer = kafka.consumer(config.replies().group(), "sagaflow-replies");
+        running = true;
+        loop = new Thread(this::run, "sagaflow-replies");
+        loop.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+            try {
+                loop.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(config.replies().topic()));
+            while (running) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    applyUntilStored(record);
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            LOG.error("reply consumer stopped", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void applyUntilStored(ConsumerRecord<byte[], byte[]> record) {
+        Optional<ParsedReply> parsed = parse(record);
+        if (parsed.isEmpty()) {
+            metrics.counter("sagaflow.replies", "result", "unreadable").increment();
+            return;
+        }
+        ParsedReply r = parsed.get();
+        long backoff = 100;
+        while (running) {
+            try {
+                var applied = store.apply(r.sagaId, now -> new SagaInput.Reply(r.messageId, r.step, r.kind,
+                        r.outcome, r.body, now)).await().atMost(Duration.ofSeconds(30));
+                applied.decision().rejection().ifPresent(reason ->
+                        LOG.debugf("reply %s for saga %s ignored: %s", r.messageId, r.sagaId, reason));
+                metrics.counter("sagaflow.replies", "result",
+                        applied.decision().rejection().isPresent() ? "ignored" : "applied").increment();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("applying reply %s of saga %s failed (%s); retrying in %d ms", r.messageId, r.sagaId,
+                        e.getMessage(), backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, Outcome outcome,
+                               JsonNode body) {
+    }
+
+    private Optional<ParsedReply> parse(ConsumerRecord<byte[], byte[]> record) {
+        var h = record.headers();
+        try {
+            UUID sagaId = UUID.fromString(Headers.get(h, Headers.SAGA_ID).orElseThrow(() -> missing(Headers.SAGA_ID)));
+            UUID messageId = UUID.fromString(Headers.get(h, Headers.MESSAGE_ID).orElseThrow(() -> missing(Headers.MESSAGE_ID)));
+            String step = Headers.get(h, Headers.STEP).orElseThrow(() -> missing(Headers.STEP));
+            CommandKind kind = CommandKind.fromWire(Headers.get(h, Headers.KIND).orElseThrow(() -> missing(Headers.KIND)));
+            Outcome outcome = Outcome.valueOf(Headers.get(h, Headers.OUTCOME).orElseThrow(() -> missing(Headers.OUTCOME)));
+            JsonNode body = record.value() == null || record.value().length == 0 ? json.nullNode()
+                    : json.readTree(new String(record.value(), StandardCharsets.UTF_8));
+            return Optional.of(new ParsedReply(sagaId, messageId, step, kind, outcome, body));
+        } catch (Exception e) {
+            LOG.warnf("skipping an unreadable reply at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static IllegalArgumentException missing(String header) {
+        return new IllegalArgumentException("header " + header + " is missing");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.sagaflow.engine.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.dsl.model.HttpParticipant;
+import io.sagaflow.dsl.model.KafkaParticipant;
+import io.sagaflow.dsl.model.Participant;
+import io.sagaflow.dsl.model.SagaFlow;
+import io.sagaflow.engine.flow.FlowRegistry;
+import io.sagaflow.engine.saga.Decision;
+import io.sagaflow.engine.saga.RecordedEvent;
+import io.sagaflow.engine.saga.SagaDecider;
+import io.sagaflow.engine.saga.SagaEvent;
+import io.sagaflow.engine.saga.SagaInput;
+import io.sagaflow.engine.saga.SagaState;
+import io.sagaflow.engine.saga.TimerKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The event store and the transaction around every decision: lock the saga, replay its events, ask the pure
+ * core, then append the new events, update the projection, write the outbox rows (and delete them: the WAL keeps
+ * the inserts for the relay) and the timers, all in ONE transaction. The primary key (saga_id, seq) rejects an
+ * append from a writer that read a stale log.
+ */
+@ApplicationScoped
+public class SagaStore {
+
+    private final Pool pool;
+    private final FlowRegistry flows;
+    private final SagaflowConfig config;
+    private final ObjectMapper json;
+    private final EventCodec codec;
+    private final Clock clock;
+
+    public SagaStore(Pool pool, FlowRegistry flows, SagaflowConfig config, ObjectMapper json, Clock clock) {
+        this.pool = pool;
+        this.flows = flows;
+        this.config = config;
+        this.json = json;
+        this.codec = new EventCodec(json);
+        this.clock = clock;
+    }
+
+    /** The outcome of a start request. */
+    public sealed interface StartResult {
+        UUID sagaId();
+
+        /** A new saga. */
+        record Started(UUID sagaId, SagaState state) implements StartResult {
+        }
+
+        /** The Idempotency-Key was used before with the same body: that saga. */
+        record Existing(UUID sagaId) implements StartResult {
+        }
+
+        /** The Idempotency-Key was used before with another body. */
+        record KeyReused(UUID sagaId) implements StartResult {
+        }
+    }
+
+    /** What one input did to a saga. */
+    public record Applied(Optional<SagaState> state, Decision decision) {
+    }
+
+    /** Starts a saga on the newest version of {@code flowName}. */
+    public Uni<StartResult> start(String flowName, JsonNode input, Optional<String> idempotencyKey) {
+        return flows.latestSaga(flowName).chain(flow -> pool.withTransaction(conn -> {
+            UUID id = UUID.randomUUID();
+            Instant now = clock.instant();
+            String requestSha = Canonical.sha256(write(Canonical.sorted(
+                    json.createObjectNode().put("flow", flowName).set("input", input))));
+            return conn.preparedQuery("INSERT INTO saga (id, flow, flow_version, status, input, idempotency_key, "
+                            + "request_sha256, created_at, updated_at) VALUES ($1, $2, $3, 'RUNNING', $4::text::jsonb, $5, $6, $7, $7) "
+                            + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+                    .execute(Tuple.tuple().addValue(id).addValue(flow.id().name()).addValue(flow.id().version())
+                            .addValue(write(input)).addValue(idempotencyKey.orElse(null)).addValue(requestSha)
+                            .addValue(at(now)))
+                    .chain(inserted -> {
+                        if (inserted.size() == 1) {
+                            SagaState empty = SagaState.empty(id);
+                            Decision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
+                            return persist(conn, flow, empty, d, now)
+                                    .map(state -> (StartResult) new StartResult.Started(id, state));
+                        }
+                        return conn.preparedQuery("SELECT id, request_sha256 FROM saga WHERE idempotency_key = $1")
+                                .execute(Tuple.of(idempotencyKey.orElseThrow()))
+                                .map(rows -> {
+                                    Row row = rows.iterator().next();
+                                    UUID existing = row.getUUID("id");
+                                    return row.getString("request_sha256").equals(requestSha)
+                                            ? new StartResult.Existing(existing)
+                                            : new StartResult.KeyReused(existing);
+                                });
+                    });
+        }));
+    }
+
+    /** Applies a reply (or any input built from the time of the transaction) to a saga. */
+    public Uni<Applied> apply(UUID sagaId, Function<Instant, SagaInput> input) {
+        return pool.withTransaction(conn -> applyIn(conn, sagaId, input));
+    }
+
+    private Uni<Applied> applyIn(SqlConnection conn, UUID sagaId, Function<Instant, SagaInput> input) {
+        return conn.preparedQuery("SELECT flow, flow_version FROM saga WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(sagaId))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(new Applied(Optional.empty(),
+                                Decision.rejected("unknown saga " + sagaId)));
+                    }
+                    Row row = rows.iterator().next();
+                    return flows.saga(row.getString("flow"), row.getInteger("flow_version"))
+                            .chain(flow -> load(conn, sagaId).chain(events -> {
+                                SagaState state = SagaState.replay(sagaId, events);
+                                Instant now = clock.instant();
+                                Decision d = SagaDecider.decide(flow, state, input.apply(now));
+                                return persist(conn, flow, state, d, now).map(s -> new Applied(Optional.of(s), d));
+                            }));
+                });
+    }
+
+    /**
+     * Claims the next due timer (SKIP LOCKED: nodes never fire the same timer twice) and applies it, in one
+     * transaction: a crash before commit leaves the timer in place. Empty when no timer is due.
+     */
+    public Uni<Optional<Applied>> fireNextDueTimer() {
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                        "DELETE FROM saga_timer WHERE (saga_id, type, step, kind, attempt) IN ("
+                                + "SELECT saga_id, type, step, kind, attempt FROM saga_timer WHERE due_at <= $1 "
+                                + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                                + "RETURNING saga_id, type, step, kind, attempt")
+                .execute(Tuple.of(at(clock.instant())))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Optional.<Applied>empty());
+                    }
+                    Row row = rows.iterator().next();
+                    TimerKey key = new TimerKey(TimerKey.Type.valueOf(row.getString("type")), row.getString("step"),
+                            CommandKind.valueOf(row.getString("kind")), row.getInteger("attempt"));
+                    return applyIn(conn, row.getUUID("saga_id"), now -> new SagaInput.TimerFired(key, now))
+                            .map(Optional::of);
+                }));
+    }
+
+    /** The saga's log, in order. */
+    public Uni<List<RecordedEvent>> events(UUID sagaId) {
+        return pool.preparedQuery("SELECT seq, type, data::text AS data, recorded_at FROM saga_event "
+                        + "WHERE saga_id = $1 ORDER BY seq")
+                .execute(Tuple.of(sagaId))
+                .map(rows -> {
+                    List<RecordedEvent> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new RecordedEvent(sagaId, r.getLong("seq"), r.getOffsetDateTime("recorded_at").toInstant(),
+                                codec.decode(r.getString("type"), r.getString("data"))));
+                    }
+                    return out;
+                });
+    }
+
+    private Uni<List<SagaEvent>> load(SqlConnection conn, UUID sagaId) {
+        return conn.preparedQuery("SELECT type, data::text AS data FROM saga_event WHERE saga_id = $1 ORDER BY seq")
+                .execute(Tuple.of(sagaId))
+                .map(rows -> {
+                    List<SagaEvent> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(codec.decode(r.getString("type"), r.getString("data")));
+                    }
+                    return out;
+                });
+    }
+
+    /** Writes one decision; returns the saga's new state. */
+    private Uni<SagaState> persist(SqlConnection conn, SagaFlow flow, SagaState before, Decision d, Instant now) {
+        if (d.changesNothing()) {
+            return Uni.createFrom().item(before);
+        }
+        SagaState after = before;
+        List<Tuple> events = new ArrayList<>();
+        for (SagaEvent e : d.events()) {
+            after = after.apply(e);
+            events.add(Tuple.of(before.id(), after.seq(), e.type(), codec.encode(e), at(now)));
+        }
+        SagaState state = after;
+        Uni<?> chain = Uni.createFrom().voidItem();
+        if (!events.isEmpty()) {
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO saga_event (saga_id, seq, type, data, recorded_at) "
+                    + "VALUES ($1, $2, $3, $4::text::jsonb, $5)").executeBatch(events))
+                    .chain(() -> conn.preparedQuery("UPDATE saga SET status = $2, output = $3::text::jsonb, error = $4, "
+                                    + "steps = $5::text::jsonb, last_seq = $6, updated_at = $7 WHERE id = $1")
+                            .execute(Tuple.tuple().addValue(state.id()).addValue(state.status().name())
+                                    .addValue(state.output().map(this::write).orElse(null))
+                                    .addValue(state.error().orElse(null)).addValue(stepsJson(state))
+                                    .addValue(state.seq()).addValue(at(now))));
+        }
+        if (!d.commands().isEmpty()) {
+            List<Tuple> rows = d.commands().stream().map(c -> outboxRow(flow, state.id(), c)).toList();
+            List<Tuple> ids = d.commands().stream().map(c -> Tuple.of(c.messageId())).toList();
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO sagaflow_outbox (id, aggregatetype, aggregateid, "
+                            + "type, payload, step, kind, idempotency_key, reply_to, http_url, http_timeout_ms) "
+                            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11)").executeBatch(rows))
+                    .chain(() -> conn.preparedQuery("DELETE FROM sagaflow_outbox WHERE id = $1").executeBatch(ids));
+        }
+        if (!d.cancelledTimers().isEmpty()) {
+            List<Tuple> keys = d.cancelledTimers().stream().map(k -> timerKey(state.id(), k)).toList();
+            chain = chain.chain(() -> conn.preparedQuery("DELETE FROM saga_timer WHERE saga_id = $1 AND type = $2 "
+                    + "AND step = $3 AND kind = $4 AND attempt = $5").executeBatch(keys));
+        }
+        if (!d.timers().isEmpty()) {
+            List<Tuple> timers = d.timers().stream()
+                    .map(t -> timerKey(state.id(), t.key()).addValue(at(t.dueAt()))).toList();
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO saga_timer (saga_id, type, step, kind, attempt, due_at) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (saga_id, type, step, kind, attempt) "
+                    + "DO UPDATE SET due_at = EXCLUDED.due_at").executeBatch(timers));
+        }
+        return chain.map(ignored -> state);
+    }
+
+    private Tuple outboxRow(SagaFlow flow, UUID sagaId, Decision.Command c) {
+        Participant participant = flow.participants().get(c.participant());
+        String topic;
+        String url = null;
+        Long timeout = null;
+        if (participant instanceof KafkaParticipant kafka) {
+            topic = kafka.topic();
+        } else {
+            HttpParticipant http = (HttpParticipant) participant;
+            topic = config.httpConnector().topic();
+            url = http.commandUri(c.command()).toString();
+            timeout = c.timeoutMillis();
+        }
+        Tuple t = Tuple.tuple();
+        t.addValue(c.messageId()).addValue(topic).addValue(sagaId.toString()).addValue(c.command())
+                .addValue(write(c.input())).addValue(c.step()).addValue(c.kind().wire())
+                .addValue(c.idempotencyKey()).addValue(config.replies().topic()).addValue(url).addValue(timeout);
+        return t;
+    }
+
+    private static Tuple timerKey(UUID sagaId, TimerKey k) {
+        return Tuple.of(sagaId, k.type().name(), k.step(), k.kind().name(), k.attempt());
+    }
+
+    private String stepsJson(SagaState state) {
+        ArrayNode steps = json.createArrayNode();
+        state.steps().values().forEach(s -> {
+            var node = steps.addObject();
+            node.put("name", s.name());
+            node.put("status", s.status().name());
+            node.put("attempts", s.attempts());
+            if (s.compensationAttempts() > 0) {
+                node.put("compensationAttempts", s.compensationAttempts());
+            }
+            node.set("output", s.output().orElse(null));
+            node.put("error", s.error().orElse(null));
+        });
+        return write(steps);
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,260 @@
+package io.sagaflow.engine.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.sagaflow.samples.Shop;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One saga step's whole path on the real stack: REST -> events + outbox (PostgreSQL) -> Debezium -> Kafka ->
+ * participant (Kafka or, through the HTTP connector, HTTP) -> reply -> events.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = SagaflowStack.class, restrictToAnnotatedClass = true)
+class SagaLifecycleIT {
+
+    static final Duration SAGA_END = Duration.ofSeconds(60);
+
+    @BeforeAll
+    static void deploySampleFlows() throws Exception {
+        for (String file : List.of("order-checkout.yaml", "order-checkout-strict.yaml")) {
+            String yaml = Files.readString(Path.of("../sample-flows/flows", file))
+                    .replace("http://127.0.0.1:8081", "http://127.0.0.1:" + SagaflowStack.participants().httpPort());
+            given().contentType("application/yaml").body(yaml).post("/api/flows")
+                    .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(201), equalTo(200)));
+        }
+    }
+
+    static String start(String flow, String input) {
+        return given().contentType(ContentType.JSON).body("{\"flow\":\"" + flow + "\",\"input\":" + input + "}")
+                .post("/api/sagas").then().statusCode(201).extract().path("id");
+    }
+
+    static JsonPath awaitEnd(String id) {
+        await().atMost(SAGA_END).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String status = given().get("/api/sagas/" + id).then().statusCode(200).extract().path("status");
+            return !"RUNNING".equals(status) && !"COMPENSATING".equals(status);
+        });
+        return given().get("/api/sagas/" + id).then().extract().jsonPath();
+    }
+
+    static List<String> commands(String sagaId) {
+        return SagaflowStack.participants().shop().commandsOf(sagaId);
+    }
+
+    static List<Shop.Received> received(String sagaId) {
+        return SagaflowStack.participants().shop().journal().stream().filter(r -> r.sagaId().equals(sagaId)).toList();
+    }
+
+    @Test
+    void completesTheCheckoutThroughHttpAndKafkaParticipants() {
+        String id = start("order-checkout", "{\"orderId\":\"o-100\",\"amount\":42}");
+        JsonPath saga = awaitEnd(id);
+
+        assertThat(saga.getString("status")).isEqualTo("COMPLETED");
+        assertThat(saga.getString("flow")).isEqualTo("order-checkout");
+        assertThat(saga.getInt("flowVersion")).isEqualTo(1);
+        assertThat(saga.getList("steps.status")).containsOnly("SUCCEEDED");
+        assertThat(saga.getString("output.charge.amount")).isEqualTo("42");
+        assertThat(commands(id)).containsExactly("orders:create", "payments:charge", "inventory:reserve",
+                "shipping:schedule");
+        assertNoGapInEventLog(id);
+    }
+
+    @Test
+    void compensatesStep2ThenStep1WhenStep3FailsAndNeverCompensatesStep3() {
+        String id = start("order-checkout", "{\"orderId\":\"o-101\",\"simulate\":{\"inventory\":\"fail\"}}");
+        JsonPath saga = awaitEnd(id);
+
+        assertThat(saga.getString("status")).isEqualTo("COMPENSATED");
+        assertThat(saga.getString("error")).contains("reserve-stock").contains("REFUSED");
+        assertThat(saga.getList("steps.status")).containsExactly("COMPENSATED", "COMPENSATED", "FAILED", "PENDING");
+        assertThat(commands(id)).containsExactly("orders:create", "payments:charge", "inventory:reserve",
+                "payments:refund", "orders:cancel");
+        assertNoGapInEventLog(id);
+    }
+
+    @Test
+    void retriesTransientFailuresWithOneIdempotencyKeyAfterTheBackoff() {
+        String id = start("order-checkout", "{\"orderId\":\"o-102\",\"simulate\":{\"payments\":\"retry:2\"}}");
+        JsonPath saga = awaitEnd(id);
+
+        assertThat(saga.getString("status")).isEqualTo("COMPLETED");
+        assertThat(saga.getInt("steps.find { it.name == 'charge' }.attempts")).isEqualTo(3);
+        List<Shop.Received> charges = received(id).stream().filter(r -> r.command().equals("charge")).toList();
+        assertThat(charges).hasSize(3);
+        assertThat(charges.stream().map(Shop.Received::idempotencyKey).distinct()).containsExactly(id + ":charge:action");
+        assertThat(charges.stream().map(Shop.Received::messageId).distinct()).hasSize(3);
+        // exponential from 200 ms with jitter 0.2: the waits are at least 160 ms and 320 ms
+        assertThat(Duration.between(charges.get(0).at(), charges.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(160));
+        assertThat(Duration.between(charges.get(1).at(), charges.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(320));
+        // the business effect was applied once
+        assertThat(SagaflowStack.participants().shop().effects().stream()
+                .filter(e -> e.idempotencyKey().equals(id + ":charge:action"))).hasSize(1);
+    }
+
+    @Test
+    void compensatesAStepThatNeverAnswersIncludingTheStepItself() {
+        String id = start("order-checkout-strict", "{\"orderId\":\"o-103\",\"amount\":7,\"simulate\":{\"payments\":\"timeout\"}}");
+        JsonPath saga = awaitEnd(id);
+
+        assertThat(saga.getString("status")).isEqualTo("COMPENSATED");
+        assertThat(saga.getInt("steps.find { it.name == 'charge' }.attempts")).isEqualTo(2);
+        // The outcome of the charge is unknown (no answer), so it is refunded before the order is cancelled.
+        assertThat(commands(id)).containsExactly("orders:create", "payments:charge", "payments:charge",
+                "payments:refund", "orders:cancel");
+        List<Shop.Received> charges = received(id).stream().filter(r -> r.command().equals("charge")).toList();
+        // each attempt waited its 1 s timeout, then 300 ms before the retry
+        assertThat(Duration.between(charges.get(0).at(), charges.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1300));
+        List<String> types = given().get("/api/sagas/" + id + "/events").then().extract().jsonPath().getList("type");
+        assertThat(types).contains("StepAttemptFailed", "StepFailed", "CompensationStarted", "SagaCompensated");
+    }
+
+    @Test
+    void passesStepInputsComputedFromTheSagaInputAndEarlierOutputs() {
+        String id = start("order-checkout-strict", "{\"orderId\":\"o-104\",\"amount\":9}");
+        JsonPath saga = awaitEnd(id);
+        assertThat(saga.getString("status")).isEqualTo("COMPLETED");
+        long orderNumber = saga.getLong("output.create-order.orderNumber");
+        assertThat(saga.getString("output.charge.amount")).isEqualTo("9");
+        assertThat(orderNumber).isPositive();
+    }
+
+    @Test
+    void sameIdempotencyKeyAndBodyGiveTheSameSagaAndAnotherBodyIsAConflict() {
+        String key = "checkout-" + UUID.randomUUID();
+        String body = "{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"o-105\",\"amount\":1}}";
+        String first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+                .post("/api/sagas").then().statusCode(201).extract().path("id");
+        // same content, keys in another order: the same request
+        String again = given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"input\":{\"amount\":1,\"orderId\":\"o-105\"},\"flow\":\"order-checkout\"}")
+                .post("/api/sagas").then().statusCode(200).extract().path("id");
+        assertThat(again).isEqualTo(first);
+
+        given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"o-999\"}}")
+                .post("/api/sagas").then().statusCode(409).contentType("application/problem+json")
+                .body("sagaId", equalTo(first));
+        awaitEnd(first);
+    }
+
+    @Test
+    void concurrentStartsWithOneIdempotencyKeyCreateExactlyOneSaga() throws Exception {
+        String key = "burst-" + UUID.randomUUID();
+        String body = "{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"o-106\"}}";
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Callable<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(() -> given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+                    .post("/api/sagas").then().extract().path("id"));
+        }
+        Set<String> ids = new java.util.HashSet<>();
+        for (Future<String> f : pool.invokeAll(calls)) {
+            ids.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(ids).hasSize(1);
+        awaitEnd(ids.iterator().next());
+        assertThat(commands(ids.iterator().next()).stream().filter(c -> c.equals("orders:create"))).hasSize(1);
+    }
+
+    @Test
+    void answersUnknownSagasAndBadBodiesWithProblems() {
+        given().get("/api/sagas/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json").body("type", startsWith("https://sagaflow.io/problems/unknown-saga"));
+        given().get("/api/sagas/not-a-uuid/events").then().statusCode(404).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"input\":{}}").post("/api/sagas")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"flow\":\"no-such-flow\"}").post("/api/sagas")
+                .then().statusCode(404).contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("no-such-flow"));
+        given().contentType(ContentType.JSON).body("{not json").post("/api/sagas")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesABadDocumentWithEveryProblemAndDeploysNothing() {
+        String bad = """
+                apiVersion: sagaflow.io/v1
+                kind: Saga
+                metadata: { name: broken-checkout, version: 1 }
+                spec:
+                  participants:
+                    payments: { kafka: { topic: payments.commands } }
+                  steps:
+                    - { name: charge, participant: paymnts, action: charge }
+                    - { name: charge, participant: payments, action: charge, timeout: 5 parsecs }
+                """;
+        given().contentType("application/yaml").body(bad).post("/api/flows").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(3))
+                .body("errors[0].line", org.hamcrest.Matchers.notNullValue());
+        given().get("/api/flows/broken-checkout").then().statusCode(404);
+    }
+
+    @Test
+    void redeployingAVersionIsANoOpForTheSameContentAndAConflictForOther() {
+        String yaml = """
+                apiVersion: sagaflow.io/v1
+                kind: Saga
+                metadata: { name: versioned, version: 1 }
+                spec:
+                  participants:
+                    payments: { kafka: { topic: payments.commands } }
+                  steps:
+                    - { name: charge, participant: payments, action: charge }
+                """;
+        given().contentType("application/yaml").body(yaml).post("/api/flows").then().statusCode(201)
+                .body("name", equalTo("versioned")).body("version", equalTo(1)).body("kind", equalTo("Saga"));
+        given().contentType("application/yaml").body(yaml).post("/api/flows").then().statusCode(200);
+        given().contentType("application/yaml").body(yaml.replace("action: charge", "action: capture"))
+                .post("/api/flows").then().statusCode(409).contentType("application/problem+json");
+        given().get("/api/flows/versioned").then().statusCode(200).body("versions", hasSize(1));
+        given().get("/api/flows").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem("order-checkout"));
+    }
+
+    @Test
+    void refusesADocumentOverTheSizeLimit() {
+        String huge = "# " + "x".repeat(1_100_000);
+        given().contentType("application/yaml").body(huge).post("/api/flows").then().statusCode(413)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void exposesHealthMetricsAndOpenApi() {
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("sagaflow_outbox_relayed"));
+        given().get("/q/openapi").then().statusCode(200).body(org.hamcrest.Matchers.containsString("/api/sagas"));
+    }
+
+    static void assertNoGapInEventLog(String id) {
+        List<Integer> seqs = given().get("/api/sagas/" + id + "/events").then().statusCode(200)
+                .extract().jsonPath().getList("seq", Integer.class);
+        assertThat(seqs).isNotEmpty();
+        for (int i = 0; i < seqs.size(); i++) {
+            assertThat(seqs.get(i)).isEqualTo(i + 1);
+        }
+        assertThat(given().get("/api/sagas/" + id).then().extract().jsonPath().getInt("steps.size()")).isPositive();
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs Maven and, when the build fails because an artifact cannot be downloaded, says so in one line.
+# Why: the Maven Central reachable on our machines is a partial copy; a "latest" version often 404s and Maven's
+# own report of it is buried in a long trace. Versions proven to resolve: ../shared/notes/platform.md.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp -t sagaflow-mvn.XXXXXX)
+trap 'rm -f "$log"' EXIT
+mvn -B "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  missing=$(grep -oE "(Could not find artifact|Could not resolve dependencies for project|The following artifacts could not be resolved:|Plugin [^ ]+ or one of its dependencies could not be resolved)[^]]*" "$log" \
+            | grep -oE "[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:(jar|pom|maven-plugin)?:?[A-Za-z0-9_.-]+" | sort -u | head -5 | tr '\n' ' ')
+  if [ -n "$missing" ]; then
+    echo >&2
+    echo "error: missing from the Maven repository reachable here: ${missing}" >&2
+    echo "       pin a version proven to resolve (see ../shared/notes/platform.md), or check ~/.m2/settings.xml" >&2
+  fi
+fi
+exit "$status"
