@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,10 +64,10 @@ public class OutboxRelay {
     public OutboxRelay(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics,
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
                        @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String user,
-                       @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "") String password) {
+                       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.config = config;
         this.kafka = kafka;
-        this.db = JdbcTarget.parse(jdbcUrl, user, password);
+        this.db = JdbcTarget.parse(jdbcUrl, user, password.orElse(""));
         this.relayed = metrics.counter("sagaflow.outbox.relayed");
         this.batchTime = metrics.timer("sagaflow.outbox.batch");
     }
@@ -213,7 +214,7 @@ public class OutboxRelay {
         p.setProperty("offset.storage.jdbc.connection.user", db.user());
         // The JDBC offset store refuses an empty password even under trust authentication.
         p.setProperty("offset.storage.jdbc.connection.password", db.password().isEmpty() ? "unused" : db.password());
-        p.setProperty("offset.storage.jdbc.offset.table.name", relay.offsetTable());
+        p.setProperty("offset.storage.jdbc.table.name", relay.offsetTable());
         p.setProperty("offset.flush.interval.ms", String.valueOf(relay.offsetFlushInterval().toMillis()));
         p.setProperty("database.hostname", db.host());
         p.setProperty("database.port", String.valueOf(db.port()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.sagaflow.engine.saga.RecordedEvent;
+import io.sagaflow.engine.store.EventCodec;
 import io.sagaflow.engine.store.SagaStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -32,10 +33,12 @@ public class SagaResource {
 
     private final SagaStore store;
     private final ObjectMapper json;
+    private final EventCodec codec;
 
     public SagaResource(SagaStore store, ObjectMapper json) {
         this.store = store;
         this.json = json;
+        this.codec = new EventCodec(json);
     }
 
     /** Body of {@code POST /api/sagas}. */
@@ -95,7 +98,7 @@ public class SagaResource {
     }
 
     private EventView eventView(RecordedEvent e) {
-        return new EventView(e.seq(), e.event().type(), e.recordedAt().toString(), json.valueToTree(e.event()));
+        return new EventView(e.seq(), e.event().type(), e.recordedAt().toString(), codec.toTree(e.event()));
     }
 
     private Uni<SagaView> view(UUID id) {

@@ -1,7 +1,9 @@
 package io.sagaflow.engine.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sagaflow.engine.saga.SagaEvent;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,7 +20,13 @@ public final class EventCodec {
     private final ObjectMapper json;
 
     public EventCodec(ObjectMapper json) {
-        this.json = json;
+        // SagaCompensated has no fields: it is stored as {}.
+        this.json = json.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    /** The event's data as a JSON tree (what {@code saga_event.data} holds). */
+    public JsonNode toTree(SagaEvent event) {
+        return json.valueToTree(event);
     }
 
     public String encode(SagaEvent event) {

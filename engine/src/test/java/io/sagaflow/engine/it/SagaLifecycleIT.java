@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,14 +36,26 @@ class SagaLifecycleIT {
 
     static final Duration SAGA_END = Duration.ofSeconds(60);
 
-    @BeforeAll
-    static void deploySampleFlows() throws Exception {
+    private static boolean deployed;
+
+    /** Runs before each test, deploys once: RestAssured knows the random port only once Quarkus is up. */
+    @BeforeEach
+    void deploySampleFlows() throws Exception {
+        if (deployed) {
+            return;
+        }
+        deployed = true;
         for (String file : List.of("order-checkout.yaml", "order-checkout-strict.yaml")) {
             String yaml = Files.readString(Path.of("../sample-flows/flows", file))
                     .replace("http://127.0.0.1:8081", "http://127.0.0.1:" + SagaflowStack.participants().httpPort());
-            given().contentType("application/yaml").body(yaml).post("/api/flows")
+            postYaml(yaml)
                     .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(201), equalTo(200)));
         }
+    }
+
+    static io.restassured.response.Response postYaml(String yaml) {
+        return given().contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/flows");
     }
 
     static String start(String flow, String input) {
@@ -206,7 +218,7 @@ class SagaLifecycleIT {
                     - { name: charge, participant: paymnts, action: charge }
                     - { name: charge, participant: payments, action: charge, timeout: 5 parsecs }
                 """;
-        given().contentType("application/yaml").body(bad).post("/api/flows").then().statusCode(400)
+        postYaml(bad).then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(3))
                 .body("errors[0].line", org.hamcrest.Matchers.notNullValue());
@@ -225,11 +237,10 @@ class SagaLifecycleIT {
                   steps:
                     - { name: charge, participant: payments, action: charge }
                 """;
-        given().contentType("application/yaml").body(yaml).post("/api/flows").then().statusCode(201)
+        postYaml(yaml).then().statusCode(201)
                 .body("name", equalTo("versioned")).body("version", equalTo(1)).body("kind", equalTo("Saga"));
-        given().contentType("application/yaml").body(yaml).post("/api/flows").then().statusCode(200);
-        given().contentType("application/yaml").body(yaml.replace("action: charge", "action: capture"))
-                .post("/api/flows").then().statusCode(409).contentType("application/problem+json");
+        postYaml(yaml).then().statusCode(200);
+        postYaml(yaml.replace("action: charge", "action: capture")).then().statusCode(409).contentType("application/problem+json");
         given().get("/api/flows/versioned").then().statusCode(200).body("versions", hasSize(1));
         given().get("/api/flows").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem("order-checkout"));
     }
@@ -237,7 +248,7 @@ class SagaLifecycleIT {
     @Test
     void refusesADocumentOverTheSizeLimit() {
         String huge = "# " + "x".repeat(1_100_000);
-        given().contentType("application/yaml").body(huge).post("/api/flows").then().statusCode(413)
+        postYaml(huge).then().statusCode(413)
                 .contentType("application/problem+json");
     }
 
