@@ -1,5 +1,6 @@
 package io.sagaflow.dsl;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,7 +36,7 @@ public record Diagnostic(Severity severity, String code, String path, int line, 
 
     /** Compiler-style: {@code order.yaml:14:9: error: unknown participant 'paymnts' (did you mean 'payments'?)}. */
     public String format(String fileName) {
-        String text = fileName + ":" + line + ":" + column + ": " + severity.name().toLowerCase() + ": " + message;
+        String text = fileName + ":" + line + ":" + column + ": " + severity.name().toLowerCase(Locale.ROOT) + ": " + message;
         return hint.map(h -> text + " (" + h + ")").orElse(text);
     }
 }

@@ -66,13 +66,14 @@ final class KafkaEndpoint implements AutoCloseable {
         try {
             while (running) {
                 List<Future<?>> replies = new ArrayList<>();
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, String> record : records) {
                     handle(record, replies);
                 }
                 for (Future<?> reply : replies) {
                     reply.get();
                 }
-                if (!replies.isEmpty() || running) {
+                if (!records.isEmpty()) {
                     consumer.commitSync();
                 }
             }

@@ -17,6 +17,8 @@ import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
+import net.thisptr.jackson.jq.internal.javacc.ParseException;
+import net.thisptr.jackson.jq.internal.javacc.Token;
 
 /**
  * A step's {@code input}: a JSON value whose strings of the form {@code "${ jq }"} are jq expressions over
@@ -56,8 +58,27 @@ public final class InputTemplate {
             JsonQuery.compile(expression, Versions.JQ_1_6);
             return java.util.Optional.empty();
         } catch (JsonQueryException e) {
-            return java.util.Optional.of(e.getMessage());
+            return java.util.Optional.of(reason(e));
         }
+    }
+
+    /**
+     * The jq parser's complaint, without the list of every token it would have accepted instead. The parse error is
+     * an internal class of jackson-jq (pinned in the parent pom); should it change, the first line of the cause's
+     * message is still a usable reason.
+     */
+    private static String reason(JsonQueryException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof ParseException p && p.currentToken != null && p.currentToken.next != null) {
+            Token next = p.currentToken.next;
+            return next.kind == 0 // JavaCC's end-of-input token
+                    ? "unexpected end of expression"
+                    : "unexpected '" + next.image + "' at column " + next.beginColumn;
+        }
+        if (cause != null && cause.getMessage() != null && !cause.getMessage().isBlank()) {
+            return cause.getMessage().strip().lines().findFirst().orElse("").strip();
+        }
+        return e.getMessage();
     }
 
     private static void collect(JsonNode node, Map<String, JsonQuery> out) {
@@ -68,7 +89,7 @@ public final class InputTemplate {
                 try {
                     out.put(expr, JsonQuery.compile(expr, Versions.JQ_1_6));
                 } catch (JsonQueryException e) {
-                    throw new InvalidExpressionException(expr, e.getMessage());
+                    throw new InvalidExpressionException(expr, reason(e));
                 }
             }
         } else if (node.isContainerNode()) {
