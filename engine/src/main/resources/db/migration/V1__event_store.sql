@@ -44,9 +44,10 @@ CREATE TABLE saga_timer (
     type    text        NOT NULL,
     step    text        NOT NULL,
     kind    text        NOT NULL,
+    run     integer     NOT NULL,
     attempt integer     NOT NULL,
     due_at  timestamptz NOT NULL,
-    PRIMARY KEY (saga_id, type, step, kind, attempt)
+    PRIMARY KEY (saga_id, type, step, kind, run, attempt)
 );
 CREATE INDEX saga_timer_due ON saga_timer (due_at);
 

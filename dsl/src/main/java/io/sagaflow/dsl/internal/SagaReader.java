@@ -94,7 +94,7 @@ final class SagaReader {
         if (problems.hasErrors() || id.isEmpty() || declared.isEmpty()) {
             return Optional.empty();
         }
-        return build(specNode, "spec", () -> new SagaFlow(id.get(), declared.get().models(), steps));
+        return build(specNode, "spec", () -> SagaFlow.sequential(id.get(), declared.get().models(), steps));
     }
 
     // ---------------------------------------------------------------------------------------------- participants

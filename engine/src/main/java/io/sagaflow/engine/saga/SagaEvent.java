@@ -19,16 +19,19 @@ public sealed interface SagaEvent {
         return getClass().getSimpleName();
     }
 
-    /** The saga began, on flow version {@code flowVersion}, with these steps in order. */
+    /** The saga began, on flow version {@code flowVersion}, with these steps in flow order. */
     record SagaStarted(String flow, int flowVersion, JsonNode input, List<String> steps) implements SagaEvent {
         public SagaStarted {
             steps = List.copyOf(steps);
         }
     }
 
-    /** A command was sent for attempt {@code attempt} of the step; no reply by {@code timeoutAt} fails it. */
-    record StepAttemptStarted(String step, CommandKind kind, int attempt, UUID messageId, Instant timeoutAt)
-            implements SagaEvent {
+    /**
+     * A command was sent: attempt {@code attempt} of run {@code run} of the step's {@code kind}; no reply by
+     * {@code timeoutAt} fails the attempt. Runs start at 1; an operator's retry starts run 2, 3, ...
+     */
+    record StepAttemptStarted(String step, CommandKind kind, int run, int attempt, UUID messageId,
+                              Instant timeoutAt) implements SagaEvent {
     }
 
     /**
@@ -39,21 +42,31 @@ public sealed interface SagaEvent {
                              Optional<Instant> retryAt) implements SagaEvent {
     }
 
-    /** The step's action succeeded with {@code output}. */
+    /** The step's action (or try) succeeded with {@code output}. */
     record StepSucceeded(String step, JsonNode output) implements SagaEvent {
     }
 
     /**
-     * The step's action failed. {@code outcomeUnknown} when its attempts were spent on transient failures or
-     * timeouts: the participant may have acted, so the step is compensated like one that succeeded.
+     * The step's action (or try) failed. {@code outcomeUnknown} when its attempts were spent on transient
+     * failures or timeouts: the participant may have acted, so the step is undone like one that succeeded.
      */
     record StepFailed(String step, String error, boolean outcomeUnknown) implements SagaEvent {
     }
 
-    /** The saga turned back; {@code steps} are compensated in this order (reverse order of completion). */
-    record CompensationStarted(String reason, List<String> steps) implements SagaEvent {
+    /** An operator asked to abort a running saga. */
+    record AbortRequested(String reason) implements SagaEvent {
+    }
+
+    /**
+     * The saga turned back. {@code groups} are undone in order, the steps of one group at once (the branches of
+     * one parallel group); {@code abandoned} steps were still running: their outcome is unknown, their late
+     * replies are ignored, and those with an undo command are in {@code groups}.
+     */
+    record CompensationStarted(String reason, List<List<String>> groups, List<String> abandoned)
+            implements SagaEvent {
         public CompensationStarted {
-            steps = List.copyOf(steps);
+            groups = groups.stream().map(List::copyOf).toList();
+            abandoned = List.copyOf(abandoned);
         }
     }
 
@@ -61,15 +74,45 @@ public sealed interface SagaEvent {
     record StepCompensated(String step) implements SagaEvent {
     }
 
-    /** Every step succeeded; {@code output} maps step names to their outputs. */
+    /** The TCC step's cancel succeeded. */
+    record StepCancelled(String step) implements SagaEvent {
+    }
+
+    /** Every step succeeded; these TCC steps are now confirmed, all at once. */
+    record ConfirmationStarted(List<String> steps) implements SagaEvent {
+        public ConfirmationStarted {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /** The TCC step's confirm succeeded. */
+    record StepConfirmed(String step) implements SagaEvent {
+    }
+
+    /** A compensation, cancel or confirm was refused or its attempts are spent; an operator decides. */
+    record SettlementFailed(String step, CommandKind kind, String error) implements SagaEvent {
+    }
+
+    /** An operator skipped a step whose compensation, cancel or confirm failed. */
+    record StepSkipped(String step, String reason) implements SagaEvent {
+    }
+
+    /** A FAILED saga goes on (operator retry or skip); {@code rerun} steps start a new run of their failed command. */
+    record SagaResumed(String reason, List<String> rerun) implements SagaEvent {
+        public SagaResumed {
+            rerun = List.copyOf(rerun);
+        }
+    }
+
+    /** Every step succeeded (and every TCC step was confirmed); {@code output} maps step names to outputs. */
     record SagaCompleted(JsonNode output) implements SagaEvent {
     }
 
-    /** Every compensation succeeded. */
+    /** Every compensation and cancel succeeded. */
     record SagaCompensated() implements SagaEvent {
     }
 
-    /** A compensation could not be done; the saga waits for an operator. */
+    /** The saga cannot reach its end without an operator (retry or skip). */
     record SagaFailed(String step, String error) implements SagaEvent {
     }
 

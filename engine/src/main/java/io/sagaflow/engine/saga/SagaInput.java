@@ -22,4 +22,16 @@ public sealed interface SagaInput {
     /** A durable timer came due. */
     record TimerFired(TimerKey timer, Instant now) implements SagaInput {
     }
+
+    /** Operator: compensate a running saga now. */
+    record Abort(String reason, Instant now) implements SagaInput {
+    }
+
+    /** Operator: run the failed compensations, cancels or confirms of a FAILED saga again. */
+    record Retry(String reason, Instant now) implements SagaInput {
+    }
+
+    /** Operator: give up on the failed compensation, cancel or confirm of one step and go on. */
+    record Skip(String step, String reason, Instant now) implements SagaInput {
+    }
 }

@@ -3,7 +3,7 @@ package io.sagaflow.engine.saga;
 import io.sagaflow.dsl.model.CommandKind;
 
 /** Names one durable timer of a saga; at most one timer exists per key. */
-public record TimerKey(Type type, String step, CommandKind kind, int attempt) {
+public record TimerKey(Type type, String step, CommandKind kind, int run, int attempt) {
 
     public enum Type {
         /** Start attempt {@code attempt} (a retry after a backoff). */

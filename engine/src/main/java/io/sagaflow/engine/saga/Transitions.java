@@ -15,19 +15,22 @@ public final class Transitions {
     public static final Map<StepStatus, Set<StepStatus>> STEP = new EnumMap<>(StepStatus.class);
 
     static {
-        SAGA.put(SagaStatus.RUNNING, EnumSet.of(SagaStatus.COMPLETED, SagaStatus.COMPENSATING));
+        // RUNNING -> FAILED: a confirm was refused or ran out of attempts.
+        SAGA.put(SagaStatus.RUNNING, EnumSet.of(SagaStatus.COMPLETED, SagaStatus.COMPENSATING, SagaStatus.FAILED));
         SAGA.put(SagaStatus.COMPENSATING, EnumSet.of(SagaStatus.COMPENSATED, SagaStatus.FAILED));
         SAGA.put(SagaStatus.COMPLETED, EnumSet.noneOf(SagaStatus.class));
         SAGA.put(SagaStatus.COMPENSATED, EnumSet.noneOf(SagaStatus.class));
-        SAGA.put(SagaStatus.FAILED, EnumSet.noneOf(SagaStatus.class));
+        // An operator's retry or skip resumes a FAILED saga where it stopped.
+        SAGA.put(SagaStatus.FAILED, EnumSet.of(SagaStatus.COMPENSATING, SagaStatus.RUNNING));
 
         STEP.put(StepStatus.PENDING, EnumSet.of(StepStatus.RUNNING));
-        // RUNNING -> FAILED also when the input expression cannot be computed before the first attempt.
-        STEP.put(StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED));
-        STEP.put(StepStatus.SUCCEEDED, EnumSet.of(StepStatus.COMPENSATING));
-        // A FAILED step is compensated only when its outcome is unknown (attempts spent on transient errors).
-        STEP.put(StepStatus.FAILED, EnumSet.of(StepStatus.COMPENSATING));
-        STEP.put(StepStatus.COMPENSATING, EnumSet.of(StepStatus.COMPENSATED, StepStatus.FAILED));
+        // RUNNING -> COMPENSATING: a branch still running when the saga turned back (outcome unknown) is undone;
+        // RUNNING -> FAILED: business failure, spent attempts, or such a branch that has nothing to undo.
+        STEP.put(StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.COMPENSATING));
+        STEP.put(StepStatus.SUCCEEDED, EnumSet.of(StepStatus.COMPENSATING, StepStatus.CONFIRMED, StepStatus.SKIPPED));
+        // FAILED -> COMPENSATING: outcome unknown (attempts spent), or an operator retries a failed compensation.
+        STEP.put(StepStatus.FAILED, EnumSet.of(StepStatus.COMPENSATING, StepStatus.SKIPPED));
+        STEP.put(StepStatus.COMPENSATING, EnumSet.of(StepStatus.COMPENSATED, StepStatus.CANCELLED, StepStatus.FAILED));
         STEP.put(StepStatus.COMPENSATED, EnumSet.noneOf(StepStatus.class));
         STEP.put(StepStatus.CONFIRMED, EnumSet.noneOf(StepStatus.class));
         STEP.put(StepStatus.CANCELLED, EnumSet.noneOf(StepStatus.class));

@@ -143,10 +143,10 @@ public class SagaStore {
      */
     public Uni<Optional<Applied>> fireNextDueTimer() {
         return pool.withTransaction(conn -> conn.preparedQuery(
-                        "DELETE FROM saga_timer WHERE (saga_id, type, step, kind, attempt) IN ("
-                                + "SELECT saga_id, type, step, kind, attempt FROM saga_timer WHERE due_at <= $1 "
+                        "DELETE FROM saga_timer WHERE (saga_id, type, step, kind, run, attempt) IN ("
+                                + "SELECT saga_id, type, step, kind, run, attempt FROM saga_timer WHERE due_at <= $1 "
                                 + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                                + "RETURNING saga_id, type, step, kind, attempt")
+                                + "RETURNING saga_id, type, step, kind, run, attempt")
                 .execute(Tuple.of(at(clock.instant())))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -154,7 +154,7 @@ public class SagaStore {
                     }
                     Row row = rows.iterator().next();
                     TimerKey key = new TimerKey(TimerKey.Type.valueOf(row.getString("type")), row.getString("step"),
-                            CommandKind.valueOf(row.getString("kind")), row.getInteger("attempt"));
+                            CommandKind.valueOf(row.getString("kind")), row.getInteger("run"), row.getInteger("attempt"));
                     return applyIn(conn, row.getUUID("saga_id"), now -> new SagaInput.TimerFired(key, now))
                             .map(Optional::of);
                 }));
@@ -221,13 +221,13 @@ public class SagaStore {
         if (!d.cancelledTimers().isEmpty()) {
             List<Tuple> keys = d.cancelledTimers().stream().map(k -> timerKey(state.id(), k)).toList();
             chain = chain.chain(() -> conn.preparedQuery("DELETE FROM saga_timer WHERE saga_id = $1 AND type = $2 "
-                    + "AND step = $3 AND kind = $4 AND attempt = $5").executeBatch(keys));
+                    + "AND step = $3 AND kind = $4 AND run = $5 AND attempt = $6").executeBatch(keys));
         }
         if (!d.timers().isEmpty()) {
             List<Tuple> timers = d.timers().stream()
                     .map(t -> timerKey(state.id(), t.key()).addValue(at(t.dueAt()))).toList();
-            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO saga_timer (saga_id, type, step, kind, attempt, due_at) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (saga_id, type, step, kind, attempt) "
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO saga_timer (saga_id, type, step, kind, run, attempt, due_at) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (saga_id, type, step, kind, run, attempt) "
                     + "DO UPDATE SET due_at = EXCLUDED.due_at").executeBatch(timers));
         }
         return chain.map(ignored -> state);
@@ -254,7 +254,7 @@ public class SagaStore {
     }
 
     private static Tuple timerKey(UUID sagaId, TimerKey k) {
-        return Tuple.of(sagaId, k.type().name(), k.step(), k.kind().name(), k.attempt());
+        return Tuple.of(sagaId, k.type().name(), k.step(), k.kind().name(), k.run(), k.attempt());
     }
 
     private String stepsJson(SagaState state) {
@@ -264,8 +264,12 @@ public class SagaStore {
             node.put("name", s.name());
             node.put("status", s.status().name());
             node.put("attempts", s.attempts());
-            if (s.compensationAttempts() > 0) {
-                node.put("compensationAttempts", s.compensationAttempts());
+            int undo = s.attemptsOf(CommandKind.COMPENSATION) + s.attemptsOf(CommandKind.CANCEL);
+            if (undo > 0) {
+                node.put("compensationAttempts", undo);
+            }
+            if (s.attemptsOf(CommandKind.CONFIRM) > 0) {
+                node.put("confirmAttempts", s.attemptsOf(CommandKind.CONFIRM));
             }
             node.set("output", s.output().orElse(null));
             node.put("error", s.error().orElse(null));

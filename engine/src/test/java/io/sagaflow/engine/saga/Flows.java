@@ -8,6 +8,8 @@ import io.sagaflow.dsl.model.KafkaParticipant;
 import io.sagaflow.dsl.model.Participant;
 import io.sagaflow.dsl.model.RetryPolicy;
 import io.sagaflow.dsl.model.SagaFlow;
+import io.sagaflow.dsl.model.Stage;
+import io.sagaflow.dsl.model.StepCommands;
 import io.sagaflow.dsl.model.Step;
 import java.net.URI;
 import java.time.Duration;
@@ -37,7 +39,7 @@ final class Flows {
 
     /** create-order -> charge -> reserve, every step compensable. */
     static SagaFlow threeSteps(RetryPolicy retry) {
-        return new SagaFlow(new FlowId("checkout", 1), participants(), List.of(
+        return SagaFlow.sequential(new FlowId("checkout", 1), participants(), List.of(
                 step("create-order", "orders", "create", "cancel", retry),
                 step("charge", "payments", "charge", "refund", retry),
                 step("reserve", "inventory", "reserve", "release", retry)));
@@ -49,7 +51,7 @@ final class Flows {
 
     /** create-order -> ship (pivot, no compensation) -> notify. */
     static SagaFlow withPivot() {
-        return new SagaFlow(new FlowId("pivot", 1), participants(), List.of(
+        return SagaFlow.sequential(new FlowId("pivot", 1), participants(), List.of(
                 step("create-order", "orders", "create", "cancel", THREE_FIXED),
                 step("ship", "shipping", "schedule", null, THREE_FIXED),
                 step("reserve", "inventory", "reserve", "release", THREE_FIXED)));
@@ -58,10 +60,25 @@ final class Flows {
     static SagaFlow withInputs() {
         InputTemplate charge = InputTemplate.compile(SagaScenario.json(
                 "{\"orderId\": \"${ .input.orderId }\", \"order\": \"${ .steps[\\\"create-order\\\"].output.number }\"}"));
-        return new SagaFlow(new FlowId("inputs", 1), participants(), List.of(
+        return SagaFlow.sequential(new FlowId("inputs", 1), participants(), List.of(
                 step("create-order", "orders", "create", "cancel", THREE_FIXED),
                 new Step("charge", "payments", "charge", Optional.of("refund"), Optional.of(charge), THREE_FIXED,
                         Duration.ofSeconds(5))));
+    }
+
+    static Step tcc(String name, String participant) {
+        return new Step(name, participant, new StepCommands.Tcc("freeze", "capture", "unfreeze"), Optional.empty(),
+                THREE_FIXED, Duration.ofSeconds(30));
+    }
+
+    /** create-order -> [reserve-stock | charge (TCC)] -> ship (pivot). */
+    static SagaFlow parallelWithTcc() {
+        return new SagaFlow(new FlowId("hold", 1), participants(), List.of(
+                Stage.single(step("create-order", "orders", "create", "cancel", THREE_FIXED)),
+                Stage.parallel("hold", List.of(
+                        step("reserve-stock", "inventory", "reserve", "release", THREE_FIXED),
+                        tcc("charge", "payments"))),
+                Stage.single(step("ship", "shipping", "schedule", null, THREE_FIXED))));
     }
 
     private Flows() {

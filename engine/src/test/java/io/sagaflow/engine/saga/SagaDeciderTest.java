@@ -65,9 +65,9 @@ class SagaDeciderTest {
         s.replied("create-order", Outcome.RETRY, "{\"message\":\"busy\"}");
         assertThat(s.last.commands()).isEmpty();
         assertThat(s.last.cancelledTimers()).containsExactly(
-                new TimerKey(TimerKey.Type.TIMEOUT, "create-order", CommandKind.ACTION, 1));
+                new TimerKey(TimerKey.Type.TIMEOUT, "create-order", CommandKind.ACTION, 1, 1));
         Decision.Timer retry = s.last.timers().get(0);
-        assertThat(retry.key()).isEqualTo(new TimerKey(TimerKey.Type.RETRY, "create-order", CommandKind.ACTION, 2));
+        assertThat(retry.key()).isEqualTo(new TimerKey(TimerKey.Type.RETRY, "create-order", CommandKind.ACTION, 1, 2));
         assertThat(retry.dueAt()).isEqualTo(s.now.plusSeconds(1));
 
         s.scheduledTimerFired(TimerKey.Type.RETRY);
@@ -200,7 +200,7 @@ class SagaDeciderTest {
 
         assertThat(s.state.status()).isEqualTo(SagaStatus.FAILED);
         assertThat(s.state.step("create-order").status()).isEqualTo(StepStatus.FAILED);
-        assertThat(s.state.step("create-order").compensationAttempts()).isEqualTo(3);
+        assertThat(s.state.step("create-order").attemptsOf(CommandKind.COMPENSATION)).isEqualTo(3);
         assertThat(s.state.error()).hasValueSatisfying(e -> assertThat(e).contains("compensation of step create-order"));
         assertThat(s.last.timers()).isEmpty();
     }
@@ -254,7 +254,7 @@ class SagaDeciderTest {
         SagaScenario s = given(Flows.threeSteps()).started("{}")
                 .replied("create-order", Outcome.FAILURE, "{}");
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATED);
-        UUID id = SagaDecider.messageId(s.sagaId, "create-order", CommandKind.ACTION, 1);
+        UUID id = SagaDecider.messageId(s.sagaId, "create-order", CommandKind.ACTION, 1, 1);
         s.replyTo(id, "create-order", CommandKind.ACTION, Outcome.SUCCESS);
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(s.last.commands()).isEmpty();

@@ -66,12 +66,30 @@ final class SagaScenario {
     }
 
     SagaScenario timerFired(TimerKey.Type type, String step, CommandKind kind, int attempt) {
-        return feed(new SagaInput.TimerFired(new TimerKey(type, step, kind, attempt), now));
+        return feed(new SagaInput.TimerFired(new TimerKey(type, step, kind, 1, attempt), now));
+    }
+
+    SagaScenario aborted() {
+        return feed(new SagaInput.Abort("customer cancelled", now));
+    }
+
+    SagaScenario retried() {
+        return feed(new SagaInput.Retry("participant fixed", now));
+    }
+
+    SagaScenario skipped(String step) {
+        return feed(new SagaInput.Skip(step, "refunded by hand", now));
     }
 
     /** Fires the one timer the last decision scheduled, at its due time. */
     SagaScenario scheduledTimerFired(TimerKey.Type type) {
-        Decision.Timer timer = last.timers().stream().filter(t -> t.key().type() == type).findFirst()
+        return scheduledTimerFired(type, null);
+    }
+
+    /** Fires the timer of {@code step} (any step when null) that the last decision scheduled. */
+    SagaScenario scheduledTimerFired(TimerKey.Type type, String step) {
+        Decision.Timer timer = last.timers().stream().filter(t -> t.key().type() == type)
+                .filter(t -> step == null || t.key().step().equals(step)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type + " timer in " + last.timers()));
         now = timer.dueAt();
         return feed(new SagaInput.TimerFired(timer.key(), now));
