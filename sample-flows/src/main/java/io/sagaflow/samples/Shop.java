@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A saga input may carry {@code "simulate": {"<participant>": "<behaviour>"}} so the demo and the tests can
  * provoke failures: {@code fail} (business failure of the action), {@code retry:N} (the first N attempts answer
- * RETRY), {@code timeout:N} (the first N attempts get no answer; {@code timeout} = never), and the same with a
- * {@code compensation-} prefix for compensations ({@code compensation-retry:N}, {@code compensation-fail}).
+ * RETRY), {@code timeout:N} (the first N attempts get no answer; {@code timeout} = never), {@code fail-run1} (a
+ * business failure on the first run only: an operator's re-run, whose Idempotency-Key carries {@code :n},
+ * succeeds), and the same with a {@code compensation-} prefix for compensations and cancels, or a
+ * {@code confirm-} prefix for confirms ({@code compensation-retry:N}, {@code confirm-fail}).
  */
 public final class Shop {
 
@@ -54,7 +56,7 @@ public final class Shop {
         int attempt = attemptsByKey.merge(idempotencyKey, 1, Integer::sum);
         Answer answer = firstAnswers.get(idempotencyKey);
         if (answer == null) {
-            answer = decide(participant, command, kind, attempt, input);
+            answer = decide(participant, command, kind, idempotencyKey, attempt, input);
             if ("SUCCESS".equals(answer.outcome()) || "FAILURE".equals(answer.outcome())) {
                 firstAnswers.put(idempotencyKey, answer);
                 if ("SUCCESS".equals(answer.outcome())) {
@@ -67,15 +69,11 @@ public final class Shop {
         return answer;
     }
 
-    private Answer decide(String participant, String command, String kind, int attempt, JsonNode input) {
-        String behaviour = input == null ? "" : input.path("simulate").path(participant).asText("");
-        boolean compensation = !"action".equals(kind);
-        if (compensation) {
-            behaviour = behaviour.startsWith("compensation-") ? behaviour.substring("compensation-".length()) : "";
-        } else if (behaviour.startsWith("compensation-")) {
-            behaviour = "";
-        }
-        if (behaviour.equals("fail")) {
+    private Answer decide(String participant, String command, String kind, String idempotencyKey, int attempt,
+                          JsonNode input) {
+        String behaviour = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""), kind);
+        boolean firstRun = idempotencyKey.endsWith(":" + kind);
+        if (behaviour.equals("fail") || behaviour.equals("fail-run1") && firstRun) {
             return new Answer("FAILURE", error("REFUSED", participant + " refused " + command));
         }
         if (behaviour.startsWith("retry:") && attempt <= Integer.parseInt(behaviour.substring(6))) {
@@ -86,19 +84,37 @@ public final class Shop {
             return Answer.none();
         }
         ObjectNode output = JSON.createObjectNode();
-        if (!compensation) {
-            switch (participant) {
-                case "orders" -> output.put("orderNumber", ids.incrementAndGet());
-                case "payments" -> output.put("paymentId", "pay-" + ids.incrementAndGet())
-                        .set("amount", input.path("amount"));
-                case "inventory" -> output.put("reservationId", "res-" + ids.incrementAndGet());
-                case "shipping" -> output.put("trackingId", "trk-" + ids.incrementAndGet());
-                default -> output.put("done", command);
+        switch (kind) {
+            case "action", "try" -> {
+                switch (participant) {
+                    case "orders" -> output.put("orderNumber", ids.incrementAndGet());
+                    case "payments" -> output.put("paymentId", "pay-" + ids.incrementAndGet())
+                            .set("amount", input.path("amount"));
+                    case "inventory" -> output.put("reservationId", "res-" + ids.incrementAndGet());
+                    case "shipping" -> output.put("trackingId", "trk-" + ids.incrementAndGet());
+                    default -> output.put("done", command);
+                }
             }
-        } else {
-            output.put("undone", command);
+            case "confirm" -> output.put("confirmed", command);
+            default -> output.put("undone", command);
         }
         return new Answer("SUCCESS", output);
+    }
+
+    /**
+     * The simulated behaviour for this kind of command: plain behaviours apply to actions and tries,
+     * {@code compensation-...} to compensations and cancels, {@code confirm-...} to confirms.
+     */
+    private static String behaviourFor(String behaviour, String kind) {
+        String prefix = switch (kind) {
+            case "action", "try" -> "";
+            case "confirm" -> "confirm-";
+            default -> "compensation-";
+        };
+        if (prefix.isEmpty()) {
+            return behaviour.startsWith("compensation-") || behaviour.startsWith("confirm-") ? "" : behaviour;
+        }
+        return behaviour.startsWith(prefix) ? behaviour.substring(prefix.length()) : "";
     }
 
     private static JsonNode error(String code, String message) {

@@ -14,6 +14,9 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
+import io.sagaflow.engine.saga.SagaInput;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -97,6 +100,158 @@ public class SagaResource {
         });
     }
 
+    /** Optional body of operator actions: {@code {"reason": "..."}}, recorded with the action. */
+    public record OperatorRequest(String reason) {
+    }
+
+    /** The reason of an operator action; the body is optional (no body, no content type). */
+    private String reasonOf(String body) {
+        if (body == null || body.isBlank()) {
+            return "no reason given";
+        }
+        try {
+            OperatorRequest request = json.readValue(body, OperatorRequest.class);
+            return request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
+        } catch (JsonProcessingException e) {
+            throw Problem.badRequest("invalid-request", "the body must be {\"reason\": \"...\"} or empty");
+        }
+    }
+
+    @POST
+    @Path("/{id}/abort")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Compensate a RUNNING saga now", description = "409 when the saga is not RUNNING (or is confirming).")
+    public Uni<SagaView> abort(@PathParam("id") String id, String body) {
+        String reason = reasonOf(body);
+        return operate(parseId(id), now -> new SagaInput.Abort(reason, now));
+    }
+
+    @POST
+    @Path("/{id}/retry")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Run the failed compensations, cancels or confirms of a FAILED saga again",
+            description = "Each re-run uses the Idempotency-Key suffix :n (n = 2, 3, ...). 409 when the saga is not FAILED.")
+    public Uni<SagaView> retry(@PathParam("id") String id, String body) {
+        String reason = reasonOf(body);
+        return operate(parseId(id), now -> new SagaInput.Retry(reason, now));
+    }
+
+    @POST
+    @Path("/{id}/steps/{step}/skip")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Give up on a failed compensation, cancel or confirm of one step and go on",
+            description = "409 when the saga is not FAILED or the step has nothing failed to skip.")
+    public Uni<SagaView> skip(@PathParam("id") String id, @PathParam("step") String step, String body) {
+        String reason = reasonOf(body);
+        return operate(parseId(id), now -> new SagaInput.Skip(step, reason, now));
+    }
+
+    private Uni<SagaView> operate(UUID sagaId, java.util.function.Function<java.time.Instant, SagaInput> input) {
+        return store.apply(sagaId, input).chain(applied -> {
+            if (applied.state().isEmpty()) {
+                return Uni.createFrom().failure(unknown(sagaId));
+            }
+            if (applied.decision().events().isEmpty() && applied.decision().rejection().isPresent()) {
+                return Uni.createFrom().failure(Problem.conflict("operator-action-refused", "Operator action refused",
+                        applied.decision().rejection().get()));
+            }
+            return view(sagaId);
+        });
+    }
+
+    @GET
+    @Operation(summary = "Sagas, newest first, with filters and cursor paging",
+            description = "Pass the 'next' cursor of a page as 'after' to get the following page.")
+    public Uni<SagaPage> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
+                              @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
+        if (limit < 1 || limit > 500) {
+            throw Problem.badRequest("invalid-limit", "limit must be 1 to 500, was " + limit);
+        }
+        if (status != null && java.util.Arrays.stream(io.sagaflow.engine.saga.SagaStatus.values())
+                .noneMatch(v -> v.name().equals(status))) {
+            throw Problem.badRequest("invalid-status", "status must be one of "
+                    + java.util.Arrays.toString(io.sagaflow.engine.saga.SagaStatus.values()) + ", was " + status);
+        }
+        Cursor cursor = after == null ? null : Cursor.parse(after);
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (status != null) {
+            where.append(" and status = :status");
+            params.put("status", status);
+        }
+        if (flow != null) {
+            where.append(" and flow = :flow");
+            params.put("flow", flow);
+        }
+        if (cursor != null) {
+            where.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+            params.put("at", cursor.createdAt());
+            params.put("id", cursor.id());
+        }
+        String query = where + " order by createdAt desc, id desc";
+        return Panache.withSession(() -> SagaRecord.<SagaRecord>find(query, params).page(0, limit + 1).list())
+                .map(records -> {
+                    boolean more = records.size() > limit;
+                    List<SagaRecord> page = more ? records.subList(0, limit) : records;
+                    String next = more ? new Cursor(page.get(limit - 1).createdAt, page.get(limit - 1).id).encode() : null;
+                    return new SagaPage(page.stream().map(this::toView).toList(), next);
+                });
+    }
+
+    /** One page of sagas; {@code next} is the cursor of the following page, null on the last. */
+    public record SagaPage(List<SagaView> items, String next) {
+    }
+
+    /** Opaque position in the newest-first order: (createdAt, id). */
+    record Cursor(java.time.OffsetDateTime createdAt, UUID id) {
+        String encode() {
+            String raw = createdAt.toInstant() + "|" + id;
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static Cursor parse(String text) {
+            try {
+                String raw = new String(java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8);
+                String[] parts = raw.split("\\|", 2);
+                return new Cursor(java.time.OffsetDateTime.ofInstant(java.time.Instant.parse(parts[0]), java.time.ZoneOffset.UTC),
+                        UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw Problem.badRequest("invalid-cursor", "'after' must be the 'next' value of a previous page");
+            }
+        }
+    }
+
+    @GET
+    @Path("/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-sent events: each event of the saga as it is recorded",
+            description = "Starts with the events recorded so far; ends after the saga COMPLETED or COMPENSATED.")
+    public io.smallrye.mutiny.Multi<EventView> stream(@PathParam("id") String id) {
+        UUID sagaId = parseId(id);
+        long[] lastSeq = {0};
+        boolean[] ended = {false};
+        return io.smallrye.mutiny.Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1))
+                .every(java.time.Duration.ofMillis(200))
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> store.events(sagaId).map(events -> {
+                    if (tick == 0 && events.isEmpty()) {
+                        throw unknown(sagaId);
+                    }
+                    List<EventView> fresh = events.stream().filter(e -> e.seq() > lastSeq[0]).map(this::eventView).toList();
+                    events.stream().mapToLong(RecordedEvent::seq).max().ifPresent(max -> lastSeq[0] = max);
+                    return fresh;
+                }))
+                // Ends on the tick after the one that carried the saga's end, so the end is always sent.
+                .select().first(batch -> {
+                    boolean endedBefore = ended[0];
+                    ended[0] = ended[0] || batch.stream().anyMatch(e -> e.type().equals("SagaCompleted")
+                            || e.type().equals("SagaCompensated"));
+                    return !endedBefore;
+                })
+                .onItem().disjoint();
+    }
+
     private EventView eventView(RecordedEvent e) {
         return new EventView(e.seq(), e.event().type(), e.recordedAt().toString(), codec.toTree(e.event()));
     }
@@ -106,9 +261,13 @@ public class SagaResource {
             if (r == null) {
                 throw unknown(id);
             }
-            return new SagaView(r.id, r.flow, r.flowVersion, r.status, parse(r.input), parse(r.output), r.error,
-                    parse(r.steps), r.createdAt, r.updatedAt);
+            return toView(r);
         });
+    }
+
+    private SagaView toView(SagaRecord r) {
+        return new SagaView(r.id, r.flow, r.flowVersion, r.status, parse(r.input), parse(r.output), r.error,
+                parse(r.steps), r.createdAt, r.updatedAt);
     }
 
     private JsonNode parse(String text) {

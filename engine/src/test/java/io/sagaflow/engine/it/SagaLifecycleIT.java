@@ -12,8 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.sagaflow.samples.Shop;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,52 +29,32 @@ import org.junit.jupiter.api.Test;
  * participant (Kafka or, through the HTTP connector, HTTP) -> reply -> events.
  */
 @QuarkusTest
-@QuarkusTestResource(value = SagaflowStack.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(SagaflowStack.class)
 class SagaLifecycleIT {
 
-    static final Duration SAGA_END = Duration.ofSeconds(60);
-
-    private static boolean deployed;
-
-    /** Runs before each test, deploys once: RestAssured knows the random port only once Quarkus is up. */
     @BeforeEach
-    void deploySampleFlows() throws Exception {
-        if (deployed) {
-            return;
-        }
-        deployed = true;
-        for (String file : List.of("order-checkout.yaml", "order-checkout-strict.yaml")) {
-            String yaml = Files.readString(Path.of("../sample-flows/flows", file))
-                    .replace("http://127.0.0.1:8081", "http://127.0.0.1:" + SagaflowStack.participants().httpPort());
-            postYaml(yaml)
-                    .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(201), equalTo(200)));
-        }
-    }
-
-    static io.restassured.response.Response postYaml(String yaml) {
-        return given().contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .post("/api/flows");
+    void deploySampleFlows() {
+        Api.deploySampleFlows();
     }
 
     static String start(String flow, String input) {
-        return given().contentType(ContentType.JSON).body("{\"flow\":\"" + flow + "\",\"input\":" + input + "}")
-                .post("/api/sagas").then().statusCode(201).extract().path("id");
+        return Api.start(flow, input);
     }
 
     static JsonPath awaitEnd(String id) {
-        await().atMost(SAGA_END).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String status = given().get("/api/sagas/" + id).then().statusCode(200).extract().path("status");
-            return !"RUNNING".equals(status) && !"COMPENSATING".equals(status);
-        });
-        return given().get("/api/sagas/" + id).then().extract().jsonPath();
+        return Api.awaitEnd(id);
     }
 
     static List<String> commands(String sagaId) {
-        return SagaflowStack.participants().shop().commandsOf(sagaId);
+        return Api.commands(sagaId);
     }
 
     static List<Shop.Received> received(String sagaId) {
-        return SagaflowStack.participants().shop().journal().stream().filter(r -> r.sagaId().equals(sagaId)).toList();
+        return Api.received(sagaId);
+    }
+
+    static io.restassured.response.Response postYaml(String yaml) {
+        return Api.postYaml(yaml);
     }
 
     @Test
