@@ -33,6 +33,19 @@ public interface SagaflowConfig {
     /** Flow documents. */
     Flows flows();
 
+    /** Engine nodes: heartbeats and the list at GET /api/nodes. */
+    Nodes nodes();
+
+    interface Nodes {
+        /** How often this node records its heartbeat. */
+        @WithDefault("2s")
+        Duration heartbeat();
+
+        /** A node without a heartbeat for this long is listed as dead. */
+        @WithDefault("10s")
+        Duration deadAfter();
+    }
+
     interface Kafka {
         /** Bootstrap servers of the Kafka cluster. */
         @WithDefault("${kafka.bootstrap.servers:127.0.0.1:9092}")
@@ -63,6 +76,10 @@ public interface SagaflowConfig {
         /** How often relayed positions are flushed to the offset table; a crash replays at most this much. */
         @WithDefault("1s")
         Duration offsetFlushInterval();
+
+        /** How often a node checks or tries to take the relay's leadership (a PostgreSQL advisory lock). */
+        @WithDefault("1s")
+        Duration leadershipCheck();
 
         /** Table where Debezium keeps its offsets (created by Debezium). */
         @WithDefault("sagaflow_relay_offsets")

@@ -57,6 +57,9 @@ public class OutboxRelay {
     private final Counter relayed;
     private final Timer batchTime;
     private ExecutorService executor;
+    private Thread leadership;
+    private Connection lockConnection;
+    private volatile boolean leader;
     private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile boolean running;
@@ -81,40 +84,129 @@ public class OutboxRelay {
         running = true;
         producer = kafka.producer("sagaflow-outbox-relay");
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "sagaflow-outbox-relay"));
-        startEngine();
+        leadership = new Thread(this::leadershipLoop, "sagaflow-relay-leadership");
+        leadership.setDaemon(true);
+        leadership.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stop();
     }
 
-    /** Stops relaying (also used by tests that simulate a dying node). */
+    /** Stops relaying and gives up leadership (also used by tests that simulate a dying node). */
     public synchronized void stop() {
         if (!running) {
             return;
         }
         running = false;
+        leadership.interrupt();
         try {
-            if (engine != null) {
-                engine.close();
-            }
-        } catch (Exception e) {
-            LOG.warn("closing the Debezium engine failed", e);
-        }
-        executor.shutdown();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
+            leadership.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopEngine();
+        executor.shutdown();
         producer.close(Duration.ofSeconds(5));
     }
 
+    /** True while this node is the relay leader and Debezium runs. */
     public boolean running() {
-        return running && engine != null;
+        return running && leader && engine != null;
     }
 
-    private void startEngine() {
+    /** True while this node holds the relay's advisory lock. */
+    public boolean leader() {
+        return leader;
+    }
+
+    /** True when this node runs the relay or stands by for it; false when it should but cannot. */
+    public boolean healthy() {
+        return !running || !leader || engine != null;
+    }
+
+    /**
+     * Exactly one node relays: the one holding a PostgreSQL advisory lock on its own connection. The lock lives
+     * as long as that session, so it moves to another node within {@code sagaflow.relay.leadership-check} when
+     * its holder dies (the kernel closes a killed process's socket). A frozen node keeps its session and so its
+     * lock: no two relays ever run at once.
+     */
+    private void leadershipLoop() {
+        while (running) {
+            try {
+                if (!leader) {
+                    tryToLead();
+                } else if (!lockConnectionAlive()) {
+                    LOG.warn("lost the relay's lock connection; stopping the relay");
+                    resign();
+                }
+                Thread.sleep(config.relay().leadershipCheck().toMillis());
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException | SQLException e) {
+                LOG.warnf("relay leadership check failed: %s", e.getMessage());
+                resign();
+                try {
+                    Thread.sleep(config.relay().leadershipCheck().toMillis());
+                } catch (InterruptedException ie) {
+                    break;
+                }
+            }
+        }
+        resign();
+    }
+
+    private void tryToLead() throws SQLException {
+        if (lockConnection == null || lockConnection.isClosed()) {
+            lockConnection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        }
+        try (PreparedStatement st = lockConnection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            st.setString(1, "sagaflow-relay:" + config.relay().slot());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        leader = true;
+        // Holding the lock, any session still streaming from the slot belongs to a dead node (its walsender
+        // lives until wal_sender_timeout): end it so Debezium can take the slot now.
+        try (PreparedStatement st = lockConnection.prepareStatement(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+            st.setString(1, config.relay().slot());
+            st.execute();
+        }
+        LOG.infof("this node leads the outbox relay (slot %s)", config.relay().slot());
+        startEngine();
+    }
+
+    private boolean lockConnectionAlive() {
+        try {
+            return lockConnection != null && lockConnection.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void resign() {
+        boolean was = leader;
+        leader = false;
+        stopEngine();
+        if (lockConnection != null) {
+            try {
+                lockConnection.close();   // ends the session, which releases the advisory lock
+            } catch (SQLException ignored) {
+                // already gone
+            }
+            lockConnection = null;
+        }
+        if (was) {
+            LOG.info("this node no longer leads the outbox relay");
+        }
+    }
+
+    private synchronized void startEngine() {
         engine = DebeziumEngine.create(Connect.class)
                 .using(debeziumProperties())
                 .notifying(this::handleBatch)
@@ -125,17 +217,32 @@ public class OutboxRelay {
                 config.relay().publication(), config.kafka().bootstrapServers());
     }
 
-    /** Debezium stops on a lost connection (a database restart); start it again while this node runs. */
+    private synchronized void stopEngine() {
+        DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> current = engine;
+        engine = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception e) {
+                LOG.warn("closing the Debezium engine failed", e);
+            }
+        }
+    }
+
+    /** Debezium stops on a lost connection (a database restart); start it again while this node leads. */
     private void onEngineStopped(boolean success, String message, Throwable error) {
-        if (!running) {
+        if (!running || !leader || engine == null) {
             return;
         }
         LOG.warnf(error, "outbox relay stopped (%s); restarting in 2 s", message);
         Thread restarter = new Thread(() -> {
             try {
                 Thread.sleep(2000);
-                if (running) {
-                    startEngine();
+                synchronized (this) {
+                    if (running && leader) {
+                        stopEngine();
+                        startEngine();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -270,6 +377,9 @@ public class OutboxRelay {
                 LOG.infof("created replication slot %s", relay.slot());
             }
         } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("already exists")) {
+                return;   // another node created it at the same moment
+            }
             throw new IllegalStateException("cannot prepare the outbox relay's slot and publication on "
                     + db.jdbcUrl() + ": " + e.getMessage()
                     + " (is wal_level=logical? run scripts/infra.sh up)", e);

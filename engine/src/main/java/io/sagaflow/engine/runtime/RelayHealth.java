@@ -24,9 +24,10 @@ public class RelayHealth implements HealthCheck {
     public HealthCheckResponse call() {
         boolean enabled = config.relay().enabled();
         return HealthCheckResponse.named("outbox-relay")
-                .status(!enabled || relay.running())
+                .status(!enabled || relay.healthy())
                 .withData("enabled", enabled)
                 .withData("slot", config.relay().slot())
+                .withData("leader", relay.leader())
                 .build();
     }
 }

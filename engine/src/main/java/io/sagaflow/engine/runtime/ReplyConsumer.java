@@ -44,6 +44,12 @@ public class ReplyConsumer {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread loop;
     private volatile boolean running;
+    private volatile List<String> assigned = List.of();
+
+    /** The reply partitions this node consumes now, as {@code topic-partition}. */
+    public List<String> assignedPartitions() {
+        return assigned;
+    }
 
     public ReplyConsumer(SagaflowConfig config, KafkaClients kafka, SagaStore store, ObjectMapper json,
                          MeterRegistry metrics) {
@@ -76,7 +82,17 @@ public class ReplyConsumer {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(config.replies().topic()));
+            consumer.subscribe(List.of(config.replies().topic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned = List.of();
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned = consumer.assignment().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
+                }
+            });
             while (running) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
