@@ -151,7 +151,7 @@ class SagaLifecycleIT {
     }
 
     @Test
-    void concurrentStartsWithOneIdempotencyKeyCreateExactlyOneSaga() throws Exception {
+    void twentyConcurrentStartsWithOneIdempotencyKeyCreateExactlyOneSaga() throws Exception {
         String key = "burst-" + UUID.randomUUID();
         String body = "{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"o-106\"}}";
         ExecutorService pool = Executors.newFixedThreadPool(10);
