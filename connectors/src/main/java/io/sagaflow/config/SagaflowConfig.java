@@ -119,7 +119,7 @@ public interface SagaflowConfig {
         @WithDefault("100ms")
         Duration pollInterval();
 
-        /** Timers claimed per poll. */
+        /** Timers claimed and fired in one transaction. */
         @WithDefault("64")
         int batchSize();
     }

@@ -95,12 +95,19 @@ public class ReplyConsumer {
             });
             while (running) {
                 var records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                List<ParsedReply> replies = new java.util.ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    applyUntilStored(record);
+                    parse(record).ifPresentOrElse(replies::add,
+                            () -> metrics.counter("sagaflow.replies", "result", "unreadable").increment());
                 }
-                if (!records.isEmpty()) {
-                    consumer.commitSync();
+                if (!applyAsOneBatch(replies)) {
+                    // Something in the batch failed: apply one by one, so a failing reply is retried alone.
+                    replies.forEach(this::applyUntilStored);
                 }
+                consumer.commitSync();
             }
         } catch (WakeupException e) {
             // shutting down
@@ -111,22 +118,35 @@ public class ReplyConsumer {
         }
     }
 
-    private void applyUntilStored(ConsumerRecord<byte[], byte[]> record) {
-        Optional<ParsedReply> parsed = parse(record);
-        if (parsed.isEmpty()) {
-            metrics.counter("sagaflow.replies", "result", "unreadable").increment();
-            return;
+    /** One transaction for the whole poll; false when it failed (nothing of it was written). */
+    private boolean applyAsOneBatch(List<ParsedReply> replies) {
+        if (replies.isEmpty()) {
+            return true;
         }
-        ParsedReply r = parsed.get();
+        try {
+            var results = store.applyAll(replies.stream().map(r -> new SagaStore.Work(r.sagaId, now -> r.input(now))).toList())
+                    .await().atMost(Duration.ofSeconds(60));
+            results.forEach(this::count);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debugf("a batch of %d replies failed (%s); applying them one by one", replies.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void count(SagaStore.Applied applied) {
+        metrics.counter("sagaflow.replies", "result",
+                applied.decision().rejection().isPresent() ? "ignored" : "applied").increment();
+    }
+
+    private void applyUntilStored(ParsedReply r) {
         long backoff = 100;
         while (running) {
             try {
-                var applied = store.apply(r.sagaId, now -> new SagaInput.Reply(r.messageId, r.step, r.kind,
-                        r.outcome, r.body, now)).await().atMost(Duration.ofSeconds(30));
+                var applied = store.apply(r.sagaId, r::input).await().atMost(Duration.ofSeconds(30));
                 applied.decision().rejection().ifPresent(reason ->
                         LOG.debugf("reply %s for saga %s ignored: %s", r.messageId, r.sagaId, reason));
-                metrics.counter("sagaflow.replies", "result",
-                        applied.decision().rejection().isPresent() ? "ignored" : "applied").increment();
+                count(applied);
                 return;
             } catch (RuntimeException e) {
                 LOG.warnf("applying reply %s of saga %s failed (%s); retrying in %d ms", r.messageId, r.sagaId,
@@ -139,6 +159,9 @@ public class ReplyConsumer {
 
     private record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, Outcome outcome,
                                JsonNode body) {
+        SagaInput input(java.time.Instant now) {
+            return new SagaInput.Reply(messageId, step, kind, outcome, body, now);
+        }
     }
 
     private Optional<ParsedReply> parse(ConsumerRecord<byte[], byte[]> record) {

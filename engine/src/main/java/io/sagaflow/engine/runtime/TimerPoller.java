@@ -50,14 +50,9 @@ public class TimerPoller {
     private void run() {
         while (running) {
             try {
-                int fired = 0;
-                while (running && fired < config.timers().batchSize()
-                        && store.fireNextDueTimer().await().atMost(Duration.ofSeconds(30)).isPresent()) {
-                    fired++;
-                }
-                if (fired > 0) {
-                    metrics.counter("sagaflow.timers.fired").increment(fired);
-                } else {
+                int fired = store.fireDueTimers(config.timers().batchSize()).await().atMost(Duration.ofSeconds(60));
+                metrics.counter("sagaflow.timers.fired").increment(fired);
+                if (fired < config.timers().batchSize()) {
                     Thread.sleep(config.timers().pollInterval().toMillis());
                 }
             } catch (InterruptedException e) {

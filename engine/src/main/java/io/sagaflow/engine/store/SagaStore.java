@@ -118,6 +118,28 @@ public class SagaStore {
         return pool.withTransaction(conn -> applyIn(conn, sagaId, input));
     }
 
+    /** One input for one saga, for {@link #applyAll}. */
+    public record Work(UUID sagaId, Function<Instant, SagaInput> input) {
+    }
+
+    /**
+     * Applies many inputs in ONE transaction (a micro-batch: one commit for a whole poll of replies instead of one
+     * per reply). Sagas are locked in id order, so two batches never wait on each other in a cycle; inputs of one
+     * saga keep their order. If any input fails, nothing of the batch is written.
+     */
+    public Uni<List<Applied>> applyAll(List<Work> work) {
+        List<Work> ordered = new ArrayList<>(work);
+        ordered.sort(java.util.Comparator.comparing(Work::sagaId));   // stable: one saga's inputs keep their order
+        return pool.withTransaction(conn -> {
+            List<Applied> results = new ArrayList<>(ordered.size());
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Work w : ordered) {
+                chain = chain.chain(() -> applyIn(conn, w.sagaId(), w.input()).invoke(results::add).replaceWithVoid());
+            }
+            return chain.map(ignored -> results);
+        });
+    }
+
     private Uni<Applied> applyIn(SqlConnection conn, UUID sagaId, Function<Instant, SagaInput> input) {
         return conn.preparedQuery("SELECT flow, flow_version FROM saga WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(sagaId))
@@ -138,25 +160,29 @@ public class SagaStore {
     }
 
     /**
-     * Claims the next due timer (SKIP LOCKED: nodes never fire the same timer twice) and applies it, in one
-     * transaction: a crash before commit leaves the timer in place. Empty when no timer is due.
+     * Claims up to {@code limit} due timers (SKIP LOCKED: nodes never fire the same timer twice) and applies them,
+     * in one transaction: a crash before commit leaves the timers in place. Returns how many fired.
      */
-    public Uni<Optional<Applied>> fireNextDueTimer() {
+    public Uni<Integer> fireDueTimers(int limit) {
         return pool.withTransaction(conn -> conn.preparedQuery(
                         "DELETE FROM saga_timer WHERE (saga_id, type, step, kind, run, attempt) IN ("
                                 + "SELECT saga_id, type, step, kind, run, attempt FROM saga_timer WHERE due_at <= $1 "
-                                + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                                + "ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
                                 + "RETURNING saga_id, type, step, kind, run, attempt")
-                .execute(Tuple.of(at(clock.instant())))
+                .execute(Tuple.of(at(clock.instant()), limit))
                 .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().item(Optional.<Applied>empty());
+                    List<Work> work = new ArrayList<>();
+                    for (Row row : rows) {
+                        TimerKey key = new TimerKey(TimerKey.Type.valueOf(row.getString("type")), row.getString("step"),
+                                CommandKind.valueOf(row.getString("kind")), row.getInteger("run"), row.getInteger("attempt"));
+                        work.add(new Work(row.getUUID("saga_id"), now -> new SagaInput.TimerFired(key, now)));
                     }
-                    Row row = rows.iterator().next();
-                    TimerKey key = new TimerKey(TimerKey.Type.valueOf(row.getString("type")), row.getString("step"),
-                            CommandKind.valueOf(row.getString("kind")), row.getInteger("run"), row.getInteger("attempt"));
-                    return applyIn(conn, row.getUUID("saga_id"), now -> new SagaInput.TimerFired(key, now))
-                            .map(Optional::of);
+                    work.sort(java.util.Comparator.comparing(Work::sagaId));
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Work w : work) {
+                        chain = chain.chain(() -> applyIn(conn, w.sagaId(), w.input()).replaceWithVoid());
+                    }
+                    return chain.map(ignored -> work.size());
                 }));
     }
 
