@@ -13,14 +13,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.sagaflow.samples.Shop;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -148,26 +142,6 @@ class SagaLifecycleIT {
                 .post("/api/sagas").then().statusCode(409).contentType("application/problem+json")
                 .body("sagaId", equalTo(first));
         awaitEnd(first);
-    }
-
-    @Test
-    void twentyConcurrentStartsWithOneIdempotencyKeyCreateExactlyOneSaga() throws Exception {
-        String key = "burst-" + UUID.randomUUID();
-        String body = "{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"o-106\"}}";
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Callable<String>> calls = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            calls.add(() -> given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
-                    .post("/api/sagas").then().extract().path("id"));
-        }
-        Set<String> ids = new java.util.HashSet<>();
-        for (Future<String> f : pool.invokeAll(calls)) {
-            ids.add(f.get());
-        }
-        pool.shutdown();
-        assertThat(ids).hasSize(1);
-        awaitEnd(ids.iterator().next());
-        assertThat(commands(ids.iterator().next()).stream().filter(c -> c.equals("orders:create"))).hasSize(1);
     }
 
     @Test
