@@ -25,8 +25,6 @@ public final class DiagnosticCodes {
     public static final String BAD_API_VERSION = "bad-api-version";
     /** {@code kind} is not one of Saga, Message, Notification, CacheSync. */
     public static final String BAD_KIND = "bad-kind";
-    /** A kind the specification defines but this engine does not run yet. */
-    public static final String UNSUPPORTED_KIND = "unsupported-kind";
     /** A flow or step name that is not {@code [a-z0-9-]+} (no leading or trailing '-'). */
     public static final String BAD_NAME = "bad-name";
     /** {@code metadata.version} is not a positive integer. */
@@ -40,10 +38,23 @@ public final class DiagnosticCodes {
     public static final String UNKNOWN_KEY = "unknown-key";
     /** The same key twice in one mapping. */
     public static final String DUPLICATE_KEY = "duplicate-key";
+    /**
+     * Keys that exclude each other in one mapping: {@code action} and {@code tcc} in a step, {@code postgres} and
+     * {@code mariadb} in a CacheSync source, {@code hash} and {@code json} in its value.
+     */
+    public static final String CONFLICTING_KEYS = "conflicting-keys";
+    /**
+     * A value outside what its key allows, where no more specific code applies: a count below 1, an empty list, an
+     * HTTP status that cannot mean success, an unknown {@code deletes} policy.
+     */
+    public static final String BAD_VALUE = "bad-value";
 
     /** A participant without exactly one of {@code http} or {@code kafka}. */
     public static final String BAD_PARTICIPANT = "bad-participant";
-    /** An HTTP participant URL that is not an absolute http(s) URL. */
+    /**
+     * A URL the engine cannot use: not an absolute http(s) URL (participants, check-back, notification target), or
+     * not a {@code postgresql://} / {@code mariadb://} URL, or one with a password in it (CacheSync source).
+     */
     public static final String BAD_URL = "bad-url";
     /** A Kafka topic name Kafka would refuse. */
     public static final String BAD_TOPIC = "bad-topic";
@@ -51,6 +62,16 @@ public final class DiagnosticCodes {
     public static final String BAD_RETRY = "bad-retry";
     /** Not a duration ({@code 150ms}, {@code 2s}, {@code 5m}, {@code 1h}), or zero where a timeout is expected. */
     public static final String BAD_DURATION = "bad-duration";
+
+    /** A name of an environment variable (a secret's) that a shell could not define. */
+    public static final String BAD_ENV_NAME = "bad-env-name";
+
+    /** A CacheSync table that is not {@code schema.table} (PostgreSQL) or {@code database.table} (MariaDB). */
+    public static final String BAD_TABLE = "bad-table";
+    /** A CacheSync column name that is not a plain identifier, or listed twice. */
+    public static final String BAD_COLUMN = "bad-column";
+    /** A CacheSync key without a {@code ${column}} placeholder, or with one that is not a plain column name. */
+    public static final String BAD_KEY_TEMPLATE = "bad-key-template";
 
     /** {@code spec.steps} is empty. */
     public static final String EMPTY_SAGA = "empty-saga";
@@ -64,8 +85,13 @@ public final class DiagnosticCodes {
     public static final String BAD_EXPRESSION = "bad-expression";
     /** Warning: a string that contains {@code ${} but is not one whole expression, so it is sent as written. */
     public static final String NOT_AN_EXPRESSION = "not-an-expression";
-    /** A step form the specification defines but this engine does not run yet (parallel, TCC). */
-    public static final String UNSUPPORTED_STEP = "unsupported-step";
+    /** A TCC step's {@code tcc} mapping without all of {@code try}, {@code confirm} and {@code cancel}. */
+    public static final String TCC_INCOMPLETE = "tcc-incomplete";
+    /**
+     * A parallel group with fewer than two branches, nested in another group, or with keys that belong to its
+     * branches ({@code participant}, {@code action}, ...).
+     */
+    public static final String BAD_PARALLEL = "bad-parallel";
 
     /** The checked values were refused by the model; a parser bug, reported instead of thrown. */
     public static final String INVALID_DOCUMENT = "invalid-document";

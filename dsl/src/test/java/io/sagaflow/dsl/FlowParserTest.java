@@ -259,11 +259,33 @@ class FlowParserTest {
                             + "(maxDelay 10s is the built-in default)");
         }
 
-        @ParameterizedTest
-        @ValueSource(strings = {"Message", "Notification", "CacheSync"})
-        void refusesKindsThatAreSpecifiedButNotRunYetWithOneDiagnostic(String kind) {
-            assertThat(problems("apiVersion: v0\nkind: " + kind + "\nmetadata: {}\nspec: {anything: 1}\n"))
-                    .containsExactly("order.yaml:2:7: error: kind '" + kind + "' is not supported yet by this engine");
+        @Test
+        void checksWhatIsUnderAMisspeltKeyInsteadOfHidingIt() {
+            assertThat(problems(HEADER + """
+                      steps:
+                        - { name: a, participant: orders, tc: { try: t, confirm: "c c" } }
+                    """)).containsExactly(
+                    "order.yaml:9:39: error: unknown key 'tc' in spec.steps[0] (did you mean 'tcc'?)",
+                    "order.yaml:9:43: error: spec.steps[0].tcc is missing cancel; a TCC step needs try, confirm and "
+                            + "cancel (e.g. { try: freeze, confirm: capture, cancel: unfreeze })",
+                    "order.yaml:9:62: error: spec.steps[0].tcc.confirm must be a command name of letters, digits, "
+                            + "'.', '_' or '-', found 'c c' (it is sent as POST <url>/<command> and as a Kafka header)");
+        }
+
+        @Test
+        void neverRepeatsASecretWrittenWhereItsVariableNameBelongs() {
+            List<String> problems = problems("""
+                    apiVersion: sagaflow.io/v1
+                    kind: Notification
+                    metadata: { name: callback, version: 1 }
+                    spec:
+                      target: { http: { url: "http://merchant" } }
+                      schedule: [1m]
+                      signing: { hmacSha256: { secretEnv: "hunter2!" } }
+                    """);
+
+            assertThat(problems).singleElement().asString().doesNotContain("hunter2")
+                    .contains("found a value that is not a name");
         }
     }
 
@@ -372,9 +394,12 @@ class FlowParserTest {
             Random random = new Random(20240611L);
             String[] sources = {
                     resource("/flows/valid/order-checkout.yaml"), resource("/flows/valid/travel-booking.yaml"),
-                    resource("/flows/valid/loan-origination.yaml"), resource("/flows/invalid/many-problems.yaml")};
+                    resource("/flows/valid/loan-origination.yaml"), resource("/flows/invalid/many-problems.yaml"),
+                    resource("/flows/valid/order-checkout-parallel.yaml"), resource("/flows/valid/points-granted.yaml"),
+                    resource("/flows/valid/merchant-callback.yaml"), resource("/flows/valid/products-cache.yaml"),
+                    resource("/flows/valid/stock-cache-mariadb.yaml")};
             String alphabet = "{}[]:,-&*!|>'\"#%@`?\t\n ${.}abc0123\u0000\u00e9\ud83d\ude00";
-            for (int i = 0; i < 600; i++) {
+            for (int i = 0; i < 1500; i++) {
                 StringBuilder text = new StringBuilder(sources[random.nextInt(sources.length)]);
                 int edits = 1 + random.nextInt(6);
                 for (int e = 0; e < edits; e++) {

@@ -25,8 +25,6 @@ public final class DocumentReader {
     private static final List<String> KIND_NAMES = Arrays.stream(Kind.values()).map(Kind::yamlName).toList();
 
     private final Problems problems = new Problems();
-    /** Set when the document is of a kind the engine cannot run yet; then that is the only thing said. */
-    private Optional<Diagnostic> unsupportedKind = Optional.empty();
 
     private DocumentReader() {
     }
@@ -50,9 +48,6 @@ public final class DocumentReader {
         }
         DocumentReader reader = new DocumentReader();
         Optional<FlowDocument> document = reader.read(composed.root().get());
-        if (reader.unsupportedKind.isPresent()) {
-            return failed(reader.unsupportedKind.get());
-        }
         return new ParseResult(reader.problems.hasErrors() ? Optional.empty() : document, reader.problems.sorted());
     }
 
@@ -65,18 +60,17 @@ public final class DocumentReader {
         Fields envelope = Fields.of(root, "", ENVELOPE_KEYS, problems).orElseThrow();
         apiVersion(envelope);
         Optional<Kind> kind = kind(envelope);
-        if (kind.isPresent() && kind.get() != Kind.SAGA) {
-            Node at = envelope.optional("kind").orElseThrow();
-            unsupportedKind = Optional.of(Diagnostic.error(DiagnosticCodes.UNSUPPORTED_KIND, "kind", Nodes.line(at),
-                    Nodes.column(at), "kind '" + kind.get().yamlName() + "' is not supported yet by this engine"));
-            return Optional.empty();
-        }
         Optional<FlowId> id = envelope.required("metadata").flatMap(this::metadata);
         Optional<Node> spec = envelope.required("spec");
         if (spec.isEmpty() || kind.isEmpty()) {
             return Optional.empty(); // a spec is only checked against the kind it is written for
         }
-        return new SagaReader(problems).read(spec.get(), id).map(FlowDocument.class::cast);
+        return switch (kind.get()) {
+            case SAGA -> new SagaReader(problems).read(spec.get(), id).map(FlowDocument.class::cast);
+            case MESSAGE -> new MessageReader(problems).read(spec.get(), id).map(FlowDocument.class::cast);
+            case NOTIFICATION -> new NotificationReader(problems).read(spec.get(), id).map(FlowDocument.class::cast);
+            case CACHE_SYNC -> new CacheSyncReader(problems).read(spec.get(), id).map(FlowDocument.class::cast);
+        };
     }
 
     private Optional<Kind> kind(Fields envelope) {

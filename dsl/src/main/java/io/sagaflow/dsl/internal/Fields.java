@@ -2,12 +2,10 @@ package io.sagaflow.dsl.internal;
 
 import io.sagaflow.dsl.DiagnosticCodes;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -23,8 +21,12 @@ final class Fields {
     private final String path;
     private final Problems problems;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
-    /** Keys an unknown key was suggested to be; reporting them missing as well would say the same thing twice. */
-    private final Set<String> suggested = new HashSet<>();
+    /**
+     * Known keys that an unknown key was suggested to be, with that misspelt entry. Reporting them missing as well
+     * would say the same thing twice; and their values are still read as the suggested key's, so that one typo in
+     * a key does not hide every mistake below it.
+     */
+    private final Map<String, NodeTuple> misspelt = new LinkedHashMap<>();
 
     private Fields(MappingNode node, String path, List<String> known, Problems problems) {
         this.node = node;
@@ -67,7 +69,7 @@ final class Fields {
         entries.put(key, tuple);
         if (known != null && !known.contains(key)) {
             Optional<String> suggestion = Suggestions.closest(key, known);
-            suggestion.filter(s -> !entries.containsKey(s)).ifPresent(suggested::add);
+            suggestion.ifPresent(s -> misspelt.putIfAbsent(s, tuple));
             problems.error(DiagnosticCodes.UNKNOWN_KEY, keyNode, child(key), "unknown key " + Nodes.quote(key)
                     + (path.isEmpty() ? "" : " in " + path), unknownKeyHint(key, suggestion, known));
         }
@@ -92,6 +94,11 @@ final class Fields {
         return node;
     }
 
+    /** Whether an unknown key of this mapping was reported as a probable typo of {@code key}. */
+    boolean suggested(String key) {
+        return !entries.containsKey(key) && misspelt.containsKey(key);
+    }
+
     boolean has(String key) {
         return entries.containsKey(key);
     }
@@ -101,18 +108,23 @@ final class Fields {
         return entries.values();
     }
 
+    /** The value of {@code key}, or of the unknown key reported as its misspelling. */
     Optional<Node> optional(String key) {
-        return Optional.ofNullable(entries.get(key)).map(NodeTuple::getValueNode);
+        return entry(key).map(NodeTuple::getValueNode);
     }
 
     Optional<Node> keyNode(String key) {
-        return Optional.ofNullable(entries.get(key)).map(NodeTuple::getKeyNode);
+        return entry(key).map(NodeTuple::getKeyNode);
+    }
+
+    private Optional<NodeTuple> entry(String key) {
+        return Optional.ofNullable(entries.get(key)).or(() -> Optional.ofNullable(misspelt.get(key)));
     }
 
     /** The value of {@code key}, or empty with a {@code missing-field} diagnostic at the mapping. */
     Optional<Node> required(String key) {
         Optional<Node> value = optional(key);
-        if (value.isEmpty() && !suggested.contains(key)) {
+        if (value.isEmpty()) {
             problems.error(DiagnosticCodes.MISSING_FIELD, node, path,
                     "missing required key " + Nodes.quote(key) + (path.isEmpty() ? "" : " in " + path));
         }

@@ -1,6 +1,7 @@
 package io.sagaflow.dsl.internal;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,13 +11,19 @@ final class Suggestions {
     /** Typos worth correcting are one or two keystrokes away; further than that a suggestion is a guess. */
     static final int MAX_DISTANCE = 2;
 
+    /** Shorter beginnings ("ma", "re") start too many words to stand for one. */
+    static final int MIN_PREFIX = 3;
+
     /** Long words are never typos of our short keywords, and bound the quadratic distance computation. */
     private static final int MAX_LENGTH = 64;
 
     private Suggestions() {
     }
 
-    /** The first candidate nearest to {@code word} (case-insensitively), if one is within {@link #MAX_DISTANCE}. */
+    /**
+     * The first candidate nearest to {@code word} (case-insensitively), if one is within {@link #MAX_DISTANCE};
+     * otherwise the only candidate that {@code word} is the beginning of, if there is exactly one.
+     */
     static Optional<String> closest(String word, Collection<String> candidates) {
         if (word.length() > MAX_LENGTH) {
             return Optional.empty();
@@ -34,6 +41,12 @@ final class Suggestions {
                 best = candidate;
                 bestDistance = d;
             }
+        }
+        if (best == null && word.length() >= MIN_PREFIX) {
+            // "hmac" for "hmacSha256": an abbreviation is far in edits but unmistakable when one word starts so
+            List<String> extended = candidates.stream()
+                    .filter(c -> c.toLowerCase(Locale.ROOT).startsWith(lower) && !c.equals(word)).toList();
+            return extended.size() == 1 ? Optional.of(extended.get(0)) : Optional.empty();
         }
         return Optional.ofNullable(best);
     }

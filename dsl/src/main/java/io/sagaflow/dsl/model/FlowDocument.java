@@ -1,7 +1,7 @@
 package io.sagaflow.dsl.model;
 
-/** A parsed, valid flow document. Only {@link SagaFlow} exists so far; Message, Notification and CacheSync follow. */
-public sealed interface FlowDocument permits SagaFlow {
+/** A parsed, valid flow document: one record per {@link Kind}. */
+public sealed interface FlowDocument permits SagaFlow, MessageFlow, NotificationFlow, CacheSyncFlow {
 
     /** Name and version from the document's metadata. */
     FlowId id();

@@ -51,6 +51,12 @@ public class FlowRegistry {
             return Uni.createFrom().failure(new InvalidFlowException(result.diagnostics()));
         }
         FlowDocument doc = result.document().orElseThrow();
+        if (!(doc instanceof SagaFlow)) {
+            // Valid, but nothing in this engine runs it yet: deploying it would promise what does not happen.
+            return Uni.createFrom().failure(Problem.badRequest("kind-not-runnable", "the document is a valid "
+                    + doc.kind().yamlName() + ", but this engine does not run kind " + doc.kind().yamlName()
+                    + " yet; only Saga documents can be deployed"));
+        }
         String sha = Canonical.sha256(yaml);
         FlowId id = doc.id();
         return ensureTopics(doc).chain(() -> pool.preparedQuery(
