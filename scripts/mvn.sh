@@ -9,8 +9,9 @@ trap 'rm -f "$log"' EXIT
 mvn -B "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
-  missing=$(grep -oE "(Could not find artifact|Could not resolve dependencies for project|The following artifacts could not be resolved:|Plugin [^ ]+ or one of its dependencies could not be resolved)[^]]*" "$log" \
-            | grep -oE "[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:(jar|pom|maven-plugin)?:?[A-Za-z0-9_.-]+" | sort -u | head -5 | tr '\n' ' ')
+  missing=$( { grep -oE "Could not find artifact [^ ]+" "$log" | sed 's/Could not find artifact //';
+              grep -oE "could not be resolved: [^]]+" "$log" | sed 's/could not be resolved: //' | tr ',' '\n'; } \
+            | sed 's/^ *//; s/ .*//' | grep -E "^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:" | sort -u | head -5 | tr '\n' ' ')
   if [ -n "$missing" ]; then
     echo >&2
     echo "error: missing from the Maven repository reachable here: ${missing}" >&2
