@@ -10,7 +10,8 @@ mvn -B "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
   missing=$( { grep -oE "Could not find artifact [^ ]+" "$log" | sed 's/Could not find artifact //';
-              grep -oE "could not be resolved: [^]]+" "$log" | sed 's/could not be resolved: //' | tr ',' '\n'; } \
+              grep -oE "could not be resolved: [^]]+" "$log" | sed 's/could not be resolved: //' | tr ',' '\n';
+              grep -oE "[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+){3,4} was not found" "$log"; } \
             | sed 's/^ *//; s/ .*//' | grep -E "^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:" | sort -u | head -5 | tr '\n' ' ')
   if [ -n "$missing" ]; then
     echo >&2
