@@ -322,6 +322,10 @@ public class OutboxRelay {
         // The JDBC offset store refuses an empty password even under trust authentication.
         p.setProperty("offset.storage.jdbc.connection.password", db.password().isEmpty() ? "unused" : db.password());
         p.setProperty("offset.storage.jdbc.table.name", relay.offsetTable());
+        // When the database goes away, give up on the offset store at once instead of 5 retries 3 s apart: the
+        // relay restarts itself, and a lingering replication session would hold up the database's own shutdown.
+        p.setProperty("offset.storage.jdbc.connection.retry.max.attempts", "1");
+        p.setProperty("offset.storage.jdbc.connection.wait.retry.delay.ms", "500");
         p.setProperty("offset.flush.interval.ms", String.valueOf(relay.offsetFlushInterval().toMillis()));
         p.setProperty("database.hostname", db.host());
         p.setProperty("database.port", String.valueOf(db.port()));

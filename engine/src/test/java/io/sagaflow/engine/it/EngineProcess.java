@@ -31,7 +31,15 @@ final class EngineProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** An engine on {@code infra}'s stack, with {@code extra} settings on top of its configuration. */
     static EngineProcess start(TestInfra infra, String name, Map<String, String> extra) throws Exception {
+        Map<String, String> config = new java.util.HashMap<>(infra.engineConfig());
+        config.putAll(extra);
+        return start(infra.suffix, name, config);
+    }
+
+    /** An engine with exactly {@code config} (as -D system properties); its log goes to target/engine-processes. */
+    static EngineProcess start(String runId, String name, Map<String, String> config) throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs with 'mvn verify'");
         }
@@ -41,16 +49,29 @@ final class EngineProcess implements AutoCloseable {
         cmd.add("-Xmx512m");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dsagaflow.node-id=" + name);
-        infra.engineConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(JAR.toString());
-        Path log = Path.of("target/engine-processes/" + infra.suffix + "-" + name + ".log");
+        Path log = Path.of("target/engine-processes/" + runId + "-" + name + ".log");
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         EngineProcess engine = new EngineProcess(name, port, process, log);
-        engine.awaitReady();
+        try {
+            engine.awaitReady();
+        } catch (Exception e) {
+            engine.close();
+            throw e;
+        }
         return engine;
+    }
+
+    /** Lines of the engine's log that contain {@code text}. */
+    List<String> logLines(String text) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList();
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     String baseUri() {

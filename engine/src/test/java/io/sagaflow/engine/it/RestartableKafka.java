@@ -6,7 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -31,7 +36,7 @@ final class RestartableKafka implements AutoCloseable {
         }
     }
 
-    /** Starts the broker (formats the log directory on the first start only); returns when it serves. */
+    /** Starts the broker (formats the log directory on the first start only); returns once it is unfenced. */
     synchronized RestartableKafka start() {
         if (broker != null) {
             return this;
@@ -42,7 +47,14 @@ final class RestartableKafka implements AutoCloseable {
                 .withControllerPort(controllerPort)
                 .withClusterId(clusterId)
                 .withDeleteLogDirsOnClose(false)
-                .withAdditionalProperties(p -> p.put("log.dir", logDir.toString()))
+                .withAdditionalProperties(p -> {
+                    p.put("log.dir", logDir.toString());
+                    // A real broker stops with a controlled shutdown (kafka-server-stop.sh: SIGTERM). Without it
+                    // the controller, restarting with the broker, keeps the old registration until its session
+                    // times out (broker.session.timeout.ms, 9 s), and the new start waits that long
+                    // (DUPLICATE_BROKER_REGISTRATION).
+                    p.put("controlled.shutdown.enable", "true");
+                })
                 .start();
         return this;
     }
@@ -55,13 +67,24 @@ final class RestartableKafka implements AutoCloseable {
         }
     }
 
-    synchronized boolean running() {
-        return broker != null;
-    }
-
     /** host:port, stable across restarts. */
     String bootstrap() {
         return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** The committed offsets of a consumer group, as {@code topic-partition -> offset}. */
+    Map<String, Long> committedOffsets(String group) throws Exception {
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (Admin admin = Admin.create(config)) {
+            Map<String, Long> out = new TreeMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, offset) -> {
+                        if (offset != null) {
+                            out.put(tp.topic() + "-" + tp.partition(), offset.offset());
+                        }
+                    });
+            return out;
+        }
     }
 
     @Override

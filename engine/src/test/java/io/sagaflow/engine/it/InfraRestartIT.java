@@ -1,0 +1,334 @@
+package io.sagaflow.engine.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.http.ContentType;
+import io.sagaflow.samples.Shop;
+import io.sagaflow.samples.ShopParticipants;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Infrastructure restarts mid-flight: the Kafka broker, then PostgreSQL, go away for a few seconds while sagas
+ * are running and come back (same address, same data, like a real restart). Each test owns the instance it
+ * restarts (never the machine's shared services): its own in-JVM broker on fixed ports with a kept log
+ * directory, its own PostgreSQL 15 from {@code initdb}. The engine is the packaged jar in its own process. After
+ * each restart every saga completes, no event log has a gap, no step settles twice, and each participant saw
+ * one Idempotency-Key per saga, step and kind and applied each effect once.
+ */
+class InfraRestartIT {
+
+    /** The deliberate outage: how long the service stays down. */
+    private static final Duration OUTAGE = Duration.ofSeconds(5);
+    private static final String BUSY = "{\"payments\":\"retry:1\",\"shipping\":\"retry:2\"}";
+
+    private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String database = "sagaflow_it_" + suffix;
+    private final String slot = "sagaflow_it_" + suffix;
+    /** Closed in reverse order after each test, also when it failed. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private ShopParticipants participants;
+    private EngineProcess engine;
+    private Db db;
+
+    @FunctionalInterface
+    private interface Db {
+        Connection connect() throws SQLException;
+    }
+
+    @AfterEach
+    void stopEverything() {
+        Collections.reverse(owned);
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("cleanup failed: " + e);
+            }
+        }
+    }
+
+    @Test
+    void completesEverySagaWhenTheKafkaBrokerRestartsMidFlight() throws Exception {
+        // the engine's database on the shared PostgreSQL (it is not restarted here); slot and database dropped after
+        TestInfra.requireLogicalDecoding();
+        TestInfra.admin("CREATE DATABASE " + database);
+        owned.add(this::dropSharedDatabaseAndSlot);
+        db = () -> java.sql.DriverManager.getConnection(TestInfra.PG + database, "postgres", "");
+        RestartableKafka kafka = new RestartableKafka().start();
+        owned.add(kafka);
+        startParticipantsAndEngine(kafka.bootstrap(), TestInfra.PG + database,
+                "postgresql://127.0.0.1:5432/" + database);
+
+        List<String> ids = startSagas(0, 20, BUSY);
+        await().atMost(Duration.ofSeconds(60)).until(() -> participants.shop().journal().size() >= 15);
+        assertThat(statuses().values()).as("sagas in flight when the broker stops").contains("RUNNING");
+        List<String> groups = List.of("sagaflow-engine-" + suffix, "sagaflow-http-" + suffix,
+                "sample-participants-" + suffix);
+        Map<String, Map<String, Long>> offsetsBefore = new HashMap<>();
+        for (String group : groups) {
+            offsetsBefore.put(group, kafka.committedOffsets(group));
+            assertThat(offsetsBefore.get(group)).as("offsets committed by %s before the stop", group).isNotEmpty();
+        }
+
+        int seenBefore = participants.shop().journal().size();
+        long t0 = System.nanoTime();
+        kafka.stop();
+        long stopped = System.nanoTime();
+        // the REST start writes PostgreSQL only: sagas start while the broker is down, their commands wait
+        ids.addAll(startSagas(20, 5, BUSY));
+        long startedWhileDown = System.nanoTime();
+        sleepUntil(stopped + OUTAGE.toNanos());
+        int seenDuringOutage = participants.shop().journal().size() - seenBefore;
+        long restarting = System.nanoTime();
+        kafka.start();
+        long up = System.nanoTime();
+        // a restart, not a new broker: the committed offsets (and so the topics) are still there
+        for (String group : groups) {
+            Map<String, Long> after = kafka.committedOffsets(group);
+            offsetsBefore.get(group).forEach((partition, offset) -> assertThat(after.get(partition))
+                    .as("offset of %s on %s after the restart", group, partition).isGreaterThanOrEqualTo(offset));
+        }
+
+        awaitAll(ids, "COMPLETED");
+        long done = System.nanoTime();
+        assertLogsAreWhole(ids);
+        for (String id : ids) {
+            assertThat(participants.shop().effects().stream().filter(e -> e.idempotencyKey().startsWith(id)))
+                    .as("effects of %s", id).hasSize(4);
+        }
+        assertNoLoopDied();
+        System.out.printf("[InfraRestartIT] Kafka broker restart: %d commands at the participants before the "
+                        + "stop; stop took %d ms; 5 sagas started while it was down in %d ms; start took %d ms; "
+                        + "unavailable %d ms in all; %d commands reached the participants meanwhile; all %d sagas "
+                        + "COMPLETED %d ms after it was back; %d step attempts timed out; %d commands delivered "
+                        + "again%n",
+                seenBefore, ms(stopped - t0), ms(startedWhileDown - stopped), ms(up - restarting), ms(up - t0),
+                seenDuringOutage, ids.size(), ms(done - up), timedOutAttempts(), redeliveredCommands());
+    }
+
+    @Test
+    void completesEverySagaWhenPostgreSQLRestartsMidFlight() throws Exception {
+        OwnPostgres pg = OwnPostgres.start();
+        owned.add(() -> {
+            pg.keepLog(Path.of("target/engine-processes/" + suffix + "-postgres.log"));
+            pg.close();
+        });
+        pg.execute("postgres", "CREATE DATABASE " + database);
+        db = () -> pg.connect(database);
+        RestartableKafka kafka = new RestartableKafka().start();
+        owned.add(kafka);
+        startParticipantsAndEngine(kafka.bootstrap(), pg.jdbcUrl(database), pg.reactiveUrl(database));
+
+        List<String> ids = startSagas(0, 20, BUSY);
+        await().atMost(Duration.ofSeconds(60)).until(() -> participants.shop().journal().size() >= 15);
+        assertThat(statuses().values()).as("sagas in flight when PostgreSQL stops").contains("RUNNING");
+
+        int seenBefore = participants.shop().journal().size();
+        long t0 = System.nanoTime();
+        pg.stopServer();
+        long stopped = System.nanoTime();
+        sleepUntil(stopped + OUTAGE.toNanos());
+        int seenDuringOutage = participants.shop().journal().size() - seenBefore;
+        long restarting = System.nanoTime();
+        pg.startServer();
+        long up = System.nanoTime();
+
+        // the API's pool reconnects too: new sagas start after the restart (retried under their Idempotency-Key)
+        for (int i = 20; i < 25; i++) {
+            int n = i;
+            ids.add(await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> startSaga(n, BUSY), java.util.Objects::nonNull));
+        }
+        long acceptedAgain = System.nanoTime();
+
+        awaitAll(ids, "COMPLETED");
+        long done = System.nanoTime();
+        assertLogsAreWhole(ids);
+        for (String id : ids) {
+            assertThat(participants.shop().effects().stream().filter(e -> e.idempotencyKey().startsWith(id)))
+                    .as("effects of %s", id).hasSize(4);
+        }
+        assertNoLoopDied();
+        System.out.printf("[InfraRestartIT] PostgreSQL restart: %d commands at the participants before the "
+                        + "stop; pg_ctl stop -m fast took %d ms; start took %d ms; unavailable %d ms in all; %d "
+                        + "commands reached the participants meanwhile; new starts accepted %d ms after it was "
+                        + "back; all %d sagas COMPLETED %d ms after it was back; %d step attempts timed out; %d "
+                        + "commands delivered again; relay started %d times%n",
+                seenBefore, ms(stopped - t0), ms(up - restarting), ms(up - t0), seenDuringOutage,
+                ms(acceptedAgain - up), ids.size(), ms(done - up), timedOutAttempts(), redeliveredCommands(),
+                engine.logLines("outbox relay started").size());
+    }
+
+    // ---- the stack -------------------------------------------------------------------------------------------
+
+    private void startParticipantsAndEngine(String bootstrap, String jdbcUrl, String reactiveUrl) throws Exception {
+        participants = new ShopParticipants(bootstrap, 0, "sample-participants-" + suffix).start();
+        owned.add(participants);
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl);
+        config.put("quarkus.datasource.reactive.url", reactiveUrl);
+        config.put("kafka.bootstrap.servers", bootstrap);
+        config.put("sagaflow.kafka.partitions", "2");
+        config.put("sagaflow.relay.slot", slot);
+        config.put("sagaflow.relay.publication", slot);
+        config.put("sagaflow.replies.group", "sagaflow-engine-" + suffix);
+        config.put("sagaflow.http-connector.group", "sagaflow-http-" + suffix);
+        config.put("sagaflow.nodes.heartbeat", "1s");
+        engine = EngineProcess.start(suffix, "node-a", config);
+        owned.add(engine);
+        deploy();
+    }
+
+    /** Like {@link TestInfra#close()}: end any session left on the slot, drop it, then the database. */
+    private void dropSharedDatabaseAndSlot() {
+        TestInfra.admin("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
+                + slot + "' AND active_pid IS NOT NULL");
+        for (int i = 0; i < 50; i++) {
+            try {
+                TestInfra.admin("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                        + "WHERE slot_name = '" + slot + "'");
+                break;
+            } catch (IllegalStateException stillActive) {
+                TestInfra.sleep(100);
+            }
+        }
+        TestInfra.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+
+    private void deploy() throws Exception {
+        for (String file : List.of("order-checkout.yaml", "order-checkout-strict.yaml")) {
+            String yaml = Files.readString(Path.of("../sample-flows/flows", file))
+                    .replace("http://127.0.0.1:8081", "http://127.0.0.1:" + participants.httpPort());
+            given().baseUri(engine.baseUri()).contentType("application/yaml")
+                    .body(yaml.getBytes(StandardCharsets.UTF_8))
+                    .post("/api/flows").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        }
+    }
+
+    private List<String> startSagas(int from, int n, String simulate) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            ids.add(startSaga(i, simulate));
+        }
+        return ids;
+    }
+
+    /** Starts saga number {@code i}; the Idempotency-Key makes a retry after a failed answer safe. */
+    private String startSaga(int i, String simulate) {
+        return given().baseUri(engine.baseUri()).contentType(ContentType.JSON)
+                .header("Idempotency-Key", "infra-restart-" + suffix + "-" + i)
+                .body("{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"r-" + i + "\",\"amount\":" + i
+                        + ",\"simulate\":" + simulate + "}}")
+                .post("/api/sagas").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201))
+                .extract().<String>path("id");
+    }
+
+    // ---- observations ----------------------------------------------------------------------------------------
+
+    private Map<String, String> statuses() throws Exception {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, status FROM saga")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private void awaitAll(List<String> ids, String status) throws Exception {
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        Map<String, String> now = statuses();
+                        assertThat(ids).allSatisfy(id -> assertThat(now.get(id)).as("saga %s", id).isEqualTo(status));
+                    });
+        } catch (ConditionTimeoutException e) {
+            Map<String, String> now = statuses();
+            Map<String, Long> counts = ids.stream().collect(Collectors.groupingBy(
+                    id -> String.valueOf(now.get(id)), TreeMap::new, Collectors.counting()));
+            throw new AssertionError("not every saga " + status + " after 180 s: " + counts + "; engine log "
+                    + engine.log.toAbsolutePath() + ":\n" + engine.tail(), e);
+        }
+    }
+
+    /** No gap in any event log, each step succeeded at most once, no timer left, one key per step at participants. */
+    private void assertLogsAreWhole(List<String> ids) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT saga_id, count(*), max(seq) FROM saga_event GROUP BY saga_id")) {
+                while (rs.next()) {
+                    assertThat(rs.getLong(2)).as("gap in the log of %s", rs.getString(1)).isEqualTo(rs.getLong(3));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT saga_id, type, data->>'step', count(*) FROM saga_event "
+                    + "WHERE type IN ('StepSucceeded', 'StepCompensated') GROUP BY 1, 2, 3 HAVING count(*) > 1")) {
+                assertThat(rs.next()).as("a step settled twice").isFalse();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM saga_timer")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("timers left behind").isZero();
+            }
+        }
+        Map<String, List<Shop.Received>> byStepAndKind = participants.shop().journal().stream()
+                .filter(r -> ids.contains(r.sagaId()))
+                .collect(Collectors.groupingBy(r -> r.sagaId() + "/" + r.step() + "/" + r.kind()));
+        byStepAndKind.forEach((key, received) -> assertThat(received.stream().map(Shop.Received::idempotencyKey).distinct())
+                .as("idempotency keys of %s", key).hasSize(1));
+        Map<String, Long> effects = participants.shop().effects().stream()
+                .collect(Collectors.groupingBy(Shop.Effect::idempotencyKey, Collectors.counting()));
+        assertThat(effects.values()).allMatch(n -> n == 1);
+    }
+
+    /** The engine's long-running loops log one of these lines when they give up for good. */
+    private void assertNoLoopDied() {
+        for (String fatal : List.of("reply consumer stopped", "HTTP connector stopped")) {
+            assertThat(engine.logLines(fatal)).as("engine log lines '%s'", fatal).isEmpty();
+        }
+    }
+
+    private long timedOutAttempts() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM saga_event WHERE type = 'StepAttemptFailed' "
+                     + "AND (data->>'timedOut')::boolean")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Commands a participant received more than once (same message id): redelivered by Kafka or the relay. */
+    private long redeliveredCommands() {
+        List<Shop.Received> journal = participants.shop().journal();
+        return journal.size() - journal.stream().map(Shop.Received::messageId).distinct().count();
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+}
