@@ -111,7 +111,9 @@ class InfraRestartIT {
 
         awaitAll(ids, "COMPLETED");
         long done = System.nanoTime();
-        assertLogsAreWhole(ids);
+        try (Connection c = db.connect()) {
+            Invariants.assertLogsAreWhole(c, ids, participants.shop());
+        }
         for (String id : ids) {
             assertThat(participants.shop().effects().stream().filter(e -> e.idempotencyKey().startsWith(id)))
                     .as("effects of %s", id).hasSize(4);
@@ -163,7 +165,9 @@ class InfraRestartIT {
 
         awaitAll(ids, "COMPLETED");
         long done = System.nanoTime();
-        assertLogsAreWhole(ids);
+        try (Connection c = db.connect()) {
+            Invariants.assertLogsAreWhole(c, ids, participants.shop());
+        }
         for (String id : ids) {
             assertThat(participants.shop().effects().stream().filter(e -> e.idempotencyKey().startsWith(id)))
                     .as("effects of %s", id).hasSize(4);
@@ -270,33 +274,6 @@ class InfraRestartIT {
             throw new AssertionError("not every saga " + status + " after 180 s: " + counts + "; engine log "
                     + engine.log.toAbsolutePath() + ":\n" + engine.tail(), e);
         }
-    }
-
-    /** No gap in any event log, each step succeeded at most once, no timer left, one key per step at participants. */
-    private void assertLogsAreWhole(List<String> ids) throws Exception {
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT saga_id, count(*), max(seq) FROM saga_event GROUP BY saga_id")) {
-                while (rs.next()) {
-                    assertThat(rs.getLong(2)).as("gap in the log of %s", rs.getString(1)).isEqualTo(rs.getLong(3));
-                }
-            }
-            try (ResultSet rs = st.executeQuery("SELECT saga_id, type, data->>'step', count(*) FROM saga_event "
-                    + "WHERE type IN ('StepSucceeded', 'StepCompensated') GROUP BY 1, 2, 3 HAVING count(*) > 1")) {
-                assertThat(rs.next()).as("a step settled twice").isFalse();
-            }
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM saga_timer")) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("timers left behind").isZero();
-            }
-        }
-        Map<String, List<Shop.Received>> byStepAndKind = participants.shop().journal().stream()
-                .filter(r -> ids.contains(r.sagaId()))
-                .collect(Collectors.groupingBy(r -> r.sagaId() + "/" + r.step() + "/" + r.kind()));
-        byStepAndKind.forEach((key, received) -> assertThat(received.stream().map(Shop.Received::idempotencyKey).distinct())
-                .as("idempotency keys of %s", key).hasSize(1));
-        Map<String, Long> effects = participants.shop().effects().stream()
-                .collect(Collectors.groupingBy(Shop.Effect::idempotencyKey, Collectors.counting()));
-        assertThat(effects.values()).allMatch(n -> n == 1);
     }
 
     /** The engine's long-running loops log one of these lines when they give up for good. */

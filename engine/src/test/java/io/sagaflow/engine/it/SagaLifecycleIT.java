@@ -198,6 +198,35 @@ class SagaLifecycleIT {
     }
 
     @Test
+    void aRunningSagaFinishesOnTheFlowVersionItStartedWith() {
+        String v1 = """
+                apiVersion: sagaflow.io/v1
+                kind: Saga
+                metadata: { name: pinned, version: 1 }
+                spec:
+                  participants:
+                    payments: { kafka: { topic: payments.commands } }
+                  defaults: { timeout: 1s, retry: { maxAttempts: 3, backoff: fixed, initialDelay: 200ms, maxDelay: 200ms } }
+                  steps:
+                    - { name: pay, participant: payments, action: charge }
+                """;
+        postYaml(v1).then().statusCode(201);
+        // the first attempt gets no answer: the saga is still running on v1 when v2 is deployed
+        String old = start("pinned", "{\"orderId\":\"p-1\",\"simulate\":{\"payments\":\"timeout:1\"}}");
+        postYaml(v1.replace("version: 1", "version: 2").replace("action: charge", "action: capture"))
+                .then().statusCode(201);
+        String fresh = start("pinned", "{\"orderId\":\"p-2\"}");
+
+        JsonPath oldSaga = awaitEnd(old);
+        assertThat(oldSaga.getString("status")).isEqualTo("COMPLETED");
+        assertThat(oldSaga.getInt("flowVersion")).isEqualTo(1);
+        assertThat(commands(old)).containsExactly("payments:charge", "payments:charge");
+        JsonPath freshSaga = awaitEnd(fresh);
+        assertThat(freshSaga.getInt("flowVersion")).isEqualTo(2);
+        assertThat(commands(fresh)).containsExactly("payments:capture");
+    }
+
+    @Test
     void refusesADocumentOverTheSizeLimit() {
         String huge = "# " + "x".repeat(1_100_000);
         postYaml(huge).then().statusCode(413)
