@@ -94,6 +94,13 @@ public interface SagaflowConfig {
         /** Consumer group of the engine's reply consumer. */
         @WithDefault("sagaflow-engine")
         String group();
+
+        /**
+         * Replies applied in one transaction. Larger batches mean fewer commits; every command a batch decides
+         * waits for the batch's commit, so larger batches also mean more latency.
+         */
+        @WithDefault("32")
+        int batchSize();
     }
 
     interface HttpConnector {

@@ -103,9 +103,14 @@ public class ReplyConsumer {
                     parse(record).ifPresentOrElse(replies::add,
                             () -> metrics.counter("sagaflow.replies", "result", "unreadable").increment());
                 }
-                if (!applyAsOneBatch(replies)) {
-                    // Something in the batch failed: apply one by one, so a failing reply is retried alone.
-                    replies.forEach(this::applyUntilStored);
+                // Bounded batches: every command a batch decides waits for the batch's commit.
+                int size = config.replies().batchSize();
+                for (int from = 0; from < replies.size(); from += size) {
+                    List<ParsedReply> batch = replies.subList(from, Math.min(replies.size(), from + size));
+                    if (!applyAsOneBatch(batch)) {
+                        // Something in the batch failed: apply one by one, so a failing reply is retried alone.
+                        batch.forEach(this::applyUntilStored);
+                    }
                 }
                 consumer.commitSync();
             }
