@@ -1,0 +1,214 @@
+/*
+ * Bench participants: the sample app's Kafka participants (io.sagaflow.samples.Shop behind the sample's own
+ * io.sagaflow.samples.KafkaEndpoint), on topics and a consumer group of this bench run only.
+ *
+ * Why not `java ... io.sagaflow.samples.ShopParticipants`: its main() hard-codes the consumer group
+ * `sample-participants` and the topics payments.commands / inventory.commands. Beside a running demo
+ * (scripts/run.sh) the two apps would share those partitions: part of the bench's commands would be handled by
+ * the demo's JVM, the demo's journal would fill with bench commands, and every start/stop would rebalance the
+ * demo. KafkaEndpoint is package-private, so it is built here by reflection (the sample app is not edited).
+ *
+ * Source-launched (JDK 17), with the sample app and its libraries on the class path:
+ *
+ *   java -cp "sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*" \
+ *        bench/BenchParticipants.java run BOOTSTRAP GROUP PAYMENTS_TOPIC INVENTORY_TOPIC \
+ *        [LAG_FILE REPLY_TOPIC ENGINE_REPLY_GROUP]
+ *   java -cp ... bench/BenchParticipants.java cleanup BOOTSTRAP TOPIC,TOPIC,... GROUP,GROUP,...
+ *   java -cp ... bench/BenchParticipants.java trace BOOTSTRAP OUT_FILE TOPIC,TOPIC,...
+ *
+ * `run` also writes, once a second, the consumer lag of the participants' group (commands waiting) and of the
+ * engine's reply group (replies waiting) to LAG_FILE: "epoch_ms commands_lag replies_lag".
+ * `cleanup` deletes the bench's topics and consumer groups (best effort).
+ * `trace` reads every record of the given topics from the beginning (no consumer group) and writes one line per
+ * record, "topic<TAB>sagaflow-message-id<TAB>record timestamp (ms)": the time the outbox relay produced a command
+ * and the time a participant produced its reply, to split step latency into relay / participant / engine.
+ */
+
+import java.io.FileWriter;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.TopicPartition;
+
+public class BenchParticipants {
+
+    private static final Logger KAFKA_LOG = Logger.getLogger("org.apache.kafka");
+
+    public static void main(String[] args) throws Exception {
+        KAFKA_LOG.setLevel(Level.WARNING);
+        if (args.length >= 5 && args[0].equals("run")) {
+            run(args);
+        } else if (args.length == 4 && args[0].equals("cleanup")) {
+            cleanup(args[1], split(args[2]), split(args[3]));
+        } else if (args.length == 4 && args[0].equals("trace")) {
+            trace(args[1], args[2], split(args[3]));
+        } else {
+            System.err.println("usage: BenchParticipants run BOOTSTRAP GROUP PAYMENTS_TOPIC INVENTORY_TOPIC "
+                    + "[LAG_FILE REPLY_TOPIC ENGINE_REPLY_GROUP]\n"
+                    + "       BenchParticipants cleanup BOOTSTRAP TOPICS GROUPS\n"
+                    + "       BenchParticipants trace BOOTSTRAP OUT_FILE TOPICS");
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        String bootstrap = args[1];
+        String group = args[2];
+        Map<String, String> topics = Map.of(args[3], "payments", args[4], "inventory");
+
+        Class<?> shopClass = Class.forName("io.sagaflow.samples.Shop");
+        Object shop = shopClass.getDeclaredConstructor().newInstance();
+        Class<?> endpointClass = Class.forName("io.sagaflow.samples.KafkaEndpoint");
+        Constructor<?> ctor = endpointClass.getDeclaredConstructor(shopClass, String.class, String.class, Map.class);
+        ctor.setAccessible(true);
+        AutoCloseable endpoint = (AutoCloseable) ctor.newInstance(shop, bootstrap, group, topics);
+        var start = endpointClass.getDeclaredMethod("start");
+        start.setAccessible(true);
+        start.invoke(endpoint);
+
+        Thread sampler = null;
+        if (args.length >= 8) {
+            String lagFile = args[5];
+            String replyTopic = args[6];
+            String replyGroup = args[7];
+            sampler = new Thread(() -> sampleLag(bootstrap, group, List.copyOf(topics.keySet()), replyGroup,
+                    replyTopic, lagFile), "bench-lag-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                endpoint.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        }));
+        System.out.println("bench participants: payments on " + args[3] + ", inventory on " + args[4]
+                + ", group " + group + ", Kafka " + bootstrap);
+        Thread.currentThread().join();
+    }
+
+    /** Once a second: "epoch_ms commands_lag replies_lag" (-1 when a figure cannot be read yet). */
+    private static void sampleLag(String bootstrap, String group, List<String> commandTopics, String replyGroup,
+                                  String replyTopic, String file) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p); PrintWriter out = new PrintWriter(new FileWriter(file, true), true)) {
+            while (true) {
+                long now = System.currentTimeMillis();
+                long commands = lag(admin, group, commandTopics);
+                long replies = lag(admin, replyGroup, List.of(replyTopic));
+                out.println(now + " " + commands + " " + replies);
+                Thread.sleep(Math.max(10, 1000 - (System.currentTimeMillis() - now)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            System.err.println("lag sampler stopped: " + e);
+        }
+    }
+
+    /** Records on {@code topics} not yet committed by {@code group}; -1 when unknown. */
+    private static long lag(Admin admin, String group, List<String> topics) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            for (var d : admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values()) {
+                for (var part : d.partitions()) {
+                    wanted.put(new TopicPartition(d.name(), part.partition()), OffsetSpec.latest());
+                }
+            }
+            long lag = 0;
+            for (var e : admin.listOffsets(wanted).all().get(5, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void cleanup(String bootstrap, List<String> topics, List<String> groups) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<String> problems = new ArrayList<>();
+        try (Admin admin = Admin.create(p)) {
+            if (!groups.isEmpty()) {
+                try {
+                    admin.deleteConsumerGroups(groups).all().get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    problems.add("groups: " + e.getMessage());
+                }
+            }
+            if (!topics.isEmpty()) {
+                try {
+                    admin.deleteTopics(topics).all().get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    problems.add("topics: " + e.getMessage());
+                }
+            }
+        }
+        System.out.println("deleted Kafka topics " + topics + " and groups " + groups
+                + (problems.isEmpty() ? "" : " (problems: " + problems + ")"));
+    }
+
+    private static void trace(String bootstrap, String file, List<String> topics) throws Exception {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        long records = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()); PrintWriter out = new PrintWriter(new FileWriter(file))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                for (var info : consumer.partitionsFor(topic, Duration.ofSeconds(20))) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(20));
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("trace: could not read " + topics + " to the end in 120 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    Header id = r.headers().lastHeader("sagaflow-message-id");
+                    if (id != null) {
+                        out.println(r.topic() + "\t" + new String(id.value(), StandardCharsets.UTF_8) + "\t"
+                                + r.timestamp());
+                        records++;
+                    }
+                }
+            }
+        }
+        System.out.println("traced " + records + " records of " + topics);
+    }
+
+    private static List<String> split(String csv) {
+        return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).filter(s -> !s.isBlank()).toList();
+    }
+}

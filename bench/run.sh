@@ -1,0 +1,578 @@
+#!/usr/bin/env bash
+# Sagaflow load generator (issue 4, item 7). Not a test: it measures, prints figures, and exits 0 when every
+# saga completed.
+#
+#   bash bench/run.sh [-n SAGAS] [-c CONCURRENCY] [-w WARMUP] [-t TIMEOUT_S] [-p PGBENCH_S] [-b] [-k] [-e APP_DIR]
+#
+#   -n  sagas measured (default 2000)              -c  starts in flight at once (default 32)
+#   -w  warm-up sagas, not measured (default 300)  -t  give up after this many seconds of load (default 900)
+#   -p  seconds of each pgbench run (default 10)   -b  build first (scripts/mvn.sh -q install -DskipTests)
+#   -k  keep the bench database afterwards (the replication slot is dropped anyway)
+#   -e  measure another engine build: its quarkus-app directory (default engine/target/quarkus-app), e.g. one
+#       built from an older commit with `git archive <rev> | tar -x -C /tmp/x && (cd /tmp/x && mvn -o -q package -DskipTests)`
+#
+# What it does, in one run:
+#  1. scripts/infra.sh up postgres kafka; builds the project only when the engine jar or the sample jar is
+#     missing (or with -b). The jars are used as they are: rebuild yourself after changing code.
+#  2. creates a fresh database sagaflow_bench_<rand> and starts the engine jar on a free port with its own
+#     replication slot / publication, reply topic + group, HTTP-connector topic + group (nothing shared with a
+#     demo engine), and the sample app's Kafka participants (bench/BenchParticipants.java: the sample's Shop and
+#     KafkaEndpoint, on topics and a consumer group of this run; see that file for why not ShopParticipants).
+#  3. deploys flow bench-three-steps (payments charge -> inventory reserve -> payments capture, each with a
+#     compensation, all over Kafka) and runs WARMUP sagas to warm up the JVMs and the consumer groups.
+#  4. bench/LoadGenerator.java starts SAGAS sagas with CONCURRENCY starts in flight, then polls the saga list
+#     until none is RUNNING.
+#  5. prints sagas/s (completed / (last saga.updated_at - first start)), step latency p50/p99
+#     (StepAttemptStarted -> StepSucceeded, from saga_event.recorded_at) overall and per step, the same split
+#     into relay / participant / engine from the Kafka record timestamps, end-to-end saga latency p50/p99
+#     (saga.created_at -> saga.updated_at), PostgreSQL commits per saga (xact_commit delta of the bench
+#     database, raw and net of the idle background), write transactions and WAL bytes per saga, the relay's
+#     and reply consumer's metrics, consumer lag, CPU seconds per process; then, with engine and participants
+#     stopped, pgbench: single-row jsonb INSERT per transaction, 1 client and 8 clients, PGBENCH_S each.
+#  6. on exit (also Ctrl-C / failure): stops engine and participants, drops the replication slot (once
+#     inactive) and the database, deletes the run's Kafka topics and consumer groups.
+#
+# Environment: BENCH_ENGINE_JAVA_OPTS  extra JVM options for the engine, e.g. a flight recording:
+#   BENCH_ENGINE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile' bash bench/run.sh
+#
+# Everything of a run (logs, flow, raw figures, summary.txt) stays in bench/runs/<date>-<rand>/.
+# Requires: root on Debian 12 (scripts/infra.sh), JDK 17, curl, psql, pgbench (postgresql-client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+N=2000
+C=32
+WARMUP=300
+TIMEOUT=900
+PGBENCH_SECONDS=10
+BUILD=false
+KEEP=false
+APP_DIR=engine/target/quarkus-app
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "n:c:w:t:p:e:bkh" opt; do
+  case $opt in
+    n) N=$OPTARG ;;
+    c) C=$OPTARG ;;
+    w) WARMUP=$OPTARG ;;
+    t) TIMEOUT=$OPTARG ;;
+    p) PGBENCH_SECONDS=$OPTARG ;;
+    b) BUILD=true ;;
+    k) KEEP=true ;;
+    e) APP_DIR=${OPTARG%/} ;;
+    *) usage ;;
+  esac
+done
+for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS; do
+  v=${pair#*:}
+  [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench: -${pair%%:*} must be a whole number, was '${!v}'" >&2; usage; }
+done
+((N > 0 && C > 0)) || { echo "bench: -n and -c must be positive" >&2; exit 2; }
+
+rand=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+run_dir=$root/bench/runs/$(date +%Y%m%d-%H%M%S)-$rand
+mkdir -p "$run_dir"
+db=sagaflow_bench_$rand
+slot=bench_$rand
+publication=bench_$rand
+reply_topic=bench.replies.$rand
+http_topic=bench.http.$rand
+payments_topic=bench.payments.$rand
+inventory_topic=bench.inventory.$rand
+engine_group=bench-engine-$rand
+http_group=bench-http-$rand
+participants_group=bench-participants-$rand
+flow=bench-three-steps
+bootstrap=127.0.0.1:9092
+engine_jar=engine/target/quarkus-app/quarkus-run.jar
+sample_cp="sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+# psql on the bench database / on the maintenance database (the latter leaves the bench's xact_commit alone).
+q()  { PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -U postgres -d "$db" -XAtq -v ON_ERROR_STOP=1 -F $'\t' -c "$1"; }
+qa() { PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -U postgres -d postgres -XAtq -v ON_ERROR_STOP=1 -F $'\t' -c "$1"; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# --- cleanup (trap) ----------------------------------------------------------------------------------------
+
+engine_pid=""
+participants_pid=""
+load_pid=""
+tmp=""
+sampler_pid=""
+db_created=false
+kafka_used=false
+cleaned=false
+
+stop_pid() {  # stop_pid PID NAME SECONDS: SIGTERM, then SIGKILL after SECONDS
+  local pid=$1 name=$2 secs=$3
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + secs))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      say "$name (pid $pid) ignored SIGTERM for ${secs}s, killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_processes() {
+  stop_pid "$load_pid" "load generator" 5; load_pid=""
+  [[ -n $sampler_pid ]] && { kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""; }
+  stop_pid "$engine_pid" engine 30; engine_pid=""
+  stop_pid "$participants_pid" participants 15; participants_pid=""
+}
+
+cleanup() {
+  local rc=$?
+  $cleaned && return
+  cleaned=true
+  set +e
+  stop_processes
+  if $db_created; then
+    # The slot can only be dropped once the engine's walsender has gone.
+    local active deadline=$((SECONDS + 30))
+    while active=$(qa "SELECT active FROM pg_replication_slots WHERE slot_name = '$slot'" 2>/dev/null) && [[ $active == t ]]; do
+      if ((SECONDS >= deadline)); then
+        say "slot $slot still active 30 s after the engine stopped; ending its walsender"
+        qa "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '$slot' AND active_pid IS NOT NULL" >/dev/null
+        sleep 2
+        deadline=$((SECONDS + 30))
+      fi
+      sleep 0.5
+    done
+    if [[ -n $(qa "SELECT 1 FROM pg_replication_slots WHERE slot_name = '$slot'" 2>/dev/null) ]]; then
+      q "SELECT pg_drop_replication_slot('$slot')" >/dev/null && say "dropped replication slot $slot" ||
+        say "WARNING: could not drop replication slot $slot: drop it by hand, it keeps WAL forever"
+    fi
+    if $KEEP; then
+      say "kept database $db (-k): drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE $db WITH (FORCE)'"
+    else
+      qa "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null && say "dropped database $db" ||
+        say "WARNING: could not drop database $db"
+    fi
+  fi
+  if $kafka_used; then
+    timeout 90 java -cp "$sample_cp" bench/BenchParticipants.java cleanup "$bootstrap" \
+      "$reply_topic,$http_topic,$payments_topic,$inventory_topic" "$engine_group,$http_group,$participants_group" \
+      >>"$run_dir/cleanup.log" 2>&1 && say "deleted the run's Kafka topics and consumer groups" ||
+      say "WARNING: deleting the run's Kafka topics failed (see $run_dir/cleanup.log)"
+  fi
+  [[ -n $tmp && -d $tmp ]] && rm -rf "$tmp"
+  say "logs and figures: ${run_dir#"$root"/}"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- 1. infrastructure and build ---------------------------------------------------------------------------
+
+loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
+say "run $rand: $N sagas, concurrency $C, warm-up $WARMUP (files in ${run_dir#"$root"/})"
+if ! scripts/infra.sh up postgres kafka >"$run_dir/infra.log" 2>&1; then
+  cat "$run_dir/infra.log" >&2
+  die "scripts/infra.sh up postgres kafka failed"
+fi
+[[ $(qa "SHOW wal_level") == logical ]] || die "PostgreSQL runs with wal_level=$(qa 'SHOW wal_level'), logical is needed"
+for tool in curl psql java; do command -v "$tool" >/dev/null || die "$tool not found"; done
+pg_major=$(qa "SHOW server_version_num" | cut -c1-2)
+waldump_bin=$(ls "/usr/lib/postgresql/$pg_major/bin/pg_waldump" 2>/dev/null || command -v pg_waldump || true)
+pgdata=$(qa "SHOW data_directory" 2>/dev/null || true)
+pgbench_bin=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -n1 || true)
+[[ -n $pgbench_bin ]] || die "pgbench not found (apt-get install postgresql-client or postgresql-contrib)"
+
+if $BUILD || [[ ! -f $engine_jar || ! -f sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar ]] ||
+   ! compgen -G "sample-flows/target/lib/kafka-clients-*.jar" >/dev/null; then
+  say "building (scripts/mvn.sh -q install -DskipTests) ..."
+  scripts/mvn.sh -q install -DskipTests >"$run_dir/build.log" 2>&1 || { tail -n 30 "$run_dir/build.log" >&2; die "build failed (log: $run_dir/build.log)"; }
+fi
+[[ -f $APP_DIR/quarkus-run.jar ]] || die "no engine build in $APP_DIR (quarkus-run.jar missing)"
+if [[ $APP_DIR != engine/target/quarkus-app ]]; then
+  engine_jar=$APP_DIR/quarkus-run.jar
+elif [[ -n $(find dsl connectors engine -path '*/src/main/*' -newer "$engine_jar" -print -quit 2>/dev/null) ]]; then
+  say "WARNING: sources changed after $engine_jar was built; measuring the jar as it is (-b rebuilds)"
+fi
+# Run from a private copy: a rebuild in the working tree during the run must not change the jars under a running JVM.
+tmp=$(mktemp -d /tmp/sagaflow-bench.XXXXXX)
+cp -a "$APP_DIR" "$tmp/engine"
+mkdir -p "$tmp/samples"
+cp sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar "$tmp/samples/"
+cp -a sample-flows/target/lib "$tmp/samples/lib"
+if [[ $APP_DIR == engine/target/quarkus-app ]]; then
+  jar_info="built $(date -r "$engine_jar" '+%Y-%m-%d %H:%M:%S'), git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- dsl connectors engine 2>/dev/null || echo ' + uncommitted changes')"
+else
+  jar_info="$APP_DIR, built $(date -r "$engine_jar" '+%Y-%m-%d %H:%M:%S')"
+fi
+jar_info="$jar_info, code sha256 $(cat "$tmp"/engine/app/*.jar "$tmp"/engine/lib/main/io.sagaflow.*.jar | sha256sum | cut -c1-12)"
+engine_jar=$tmp/engine/quarkus-run.jar
+sample_cp="$tmp/samples/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:$tmp/samples/lib/*"
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+# --- 2. database, engine, participants ---------------------------------------------------------------------
+
+qa "CREATE DATABASE $db" >/dev/null
+db_created=true
+db_oid=$(qa "SELECT oid FROM pg_database WHERE datname = '$db'")
+port=$(free_port) || die "no free port found"
+url=http://127.0.0.1:$port
+say "starting the engine on :$port (database $db, slot $slot, replies $reply_topic)"
+# shellcheck disable=SC2086  # BENCH_ENGINE_JAVA_OPTS: extra JVM options, split on spaces (e.g. -XX:StartFlightRecording=...)
+env -u SAGAFLOW_FLOWS_DEPLOY_DIR java ${BENCH_ENGINE_JAVA_OPTS:-} \
+  -Dquarkus.http.port="$port" \
+  -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" \
+  -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:5432/$db" \
+  -Dsagaflow.node-id="bench-$rand" \
+  -Dsagaflow.relay.slot="$slot" \
+  -Dsagaflow.relay.publication="$publication" \
+  -Dsagaflow.replies.topic="$reply_topic" \
+  -Dsagaflow.replies.group="$engine_group" \
+  -Dsagaflow.http-connector.topic="$http_topic" \
+  -Dsagaflow.http-connector.group="$http_group" \
+  -jar "$engine_jar" >"$run_dir/engine.log" 2>&1 &
+engine_pid=$!
+kafka_used=true
+
+deadline=$((SECONDS + 180))
+until curl -sf "$url/q/health/ready" >/dev/null 2>&1; do
+  if ! kill -0 "$engine_pid" 2>/dev/null; then
+    tail -n 30 "$run_dir/engine.log" >&2; engine_pid=""
+    die "the engine exited during startup (log: $run_dir/engine.log)"
+  fi
+  if ((SECONDS >= deadline)); then
+    curl -s "$url/q/health/ready" >&2 || true
+    die "the engine is not ready after 180 s (log: $run_dir/engine.log)"
+  fi
+  sleep 0.5
+done
+say "engine ready"
+
+cat >"$run_dir/$flow.yaml" <<YAML
+apiVersion: sagaflow.io/v1
+kind: Saga
+metadata:
+  name: $flow
+  version: 1
+spec:
+  # Written by bench/run.sh for run $rand: three steps, Kafka participants only, topics of this run.
+  participants:
+    payments:  { kafka: { topic: $payments_topic } }
+    inventory: { kafka: { topic: $inventory_topic } }
+  defaults:
+    retry:   { maxAttempts: 3, backoff: exponential, initialDelay: 200ms, maxDelay: 5s, jitter: 0.2 }
+    timeout: 60s        # generous: under load a reply may wait in the queue; a timeout would skew the figures
+  steps:
+    - name: charge
+      participant: payments
+      action: charge
+      compensation: refund
+    - name: reserve
+      participant: inventory
+      action: reserve
+      compensation: release
+    - name: capture
+      participant: payments
+      action: capture
+      compensation: refund-capture
+YAML
+code=$(curl -s -o "$run_dir/deploy.json" -w '%{http_code}' -XPOST "$url/api/flows" \
+  -H 'Content-Type: application/yaml' --data-binary @"$run_dir/$flow.yaml")
+[[ $code == 201 ]] || { cat "$run_dir/deploy.json" >&2; die "deploying $flow answered $code"; }
+
+java -cp "$sample_cp" bench/BenchParticipants.java run "$bootstrap" "$participants_group" "$payments_topic" \
+  "$inventory_topic" "$run_dir/lag.txt" "$reply_topic" "$engine_group" >"$run_dir/participants.log" 2>&1 &
+participants_pid=$!
+deadline=$((SECONDS + 90))
+until grep -q '^bench participants:' "$run_dir/participants.log" 2>/dev/null; do
+  kill -0 "$participants_pid" 2>/dev/null || { cat "$run_dir/participants.log" >&2; participants_pid=""; die "the participants exited"; }
+  ((SECONDS < deadline)) || die "the participants did not start in 90 s (log: $run_dir/participants.log)"
+  sleep 0.3
+done
+say "participants ready"
+
+load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT; in the background + wait, so that a signal is handled at once
+  local rc=0
+  java bench/LoadGenerator.java "$url" "$flow" "$1" "$2" "$3" "$4" >"$5" &
+  load_pid=$!
+  wait "$load_pid" || rc=$?
+  load_pid=""
+  return "$rc"
+}
+
+if ((WARMUP > 0)); then
+  say "warm-up: $WARMUP sagas"
+  load "$WARMUP" "$((C < WARMUP ? C : WARMUP))" "warmup-$rand" 180 "$run_dir/warmup.out" ||
+    die "the warm-up did not complete (see $run_dir/engine.log, $run_dir/participants.log)"
+fi
+
+# --- 3. measure ---------------------------------------------------------------------------------------------
+
+# A snapshot: epoch ms, the bench database's commits and rollbacks, the WAL position. Read from the maintenance
+# database so that reading adds nothing to the bench database's counts.
+snapshot() {
+  qa "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint, xact_commit, xact_rollback, pg_current_wal_lsn()
+      FROM pg_stat_database WHERE datname = '$db'"
+}
+# Write transactions of the bench database between two WAL positions, and their WAL bytes: pg_waldump, a
+# transaction counts when one of its records touches a relation of the bench database (rel <ts>/<db oid>/<rel>)
+# and it committed. Exact, where xact_commit also counts read-only transactions. The slot keeps this WAL.
+wal_writes() {  # wal_writes FROM_LSN TO_LSN -> "transactions bytes" (empty if pg_waldump cannot read the WAL)
+  [[ -n $waldump_bin && -d $pgdata/pg_wal ]] || return 0
+  "$waldump_bin" -p "$pgdata/pg_wal" -s "$1" -e "$2" 2>/dev/null | awk -v db="$db_oid" '
+    { tx = $0; sub(/.*tx: */, "", tx); sub(/,.*/, "", tx)
+      len = $0; sub(/.*len \(rec\/tot\): *[0-9]+\/ */, "", len); sub(/,.*/, "", len); bytes[tx] += len }
+    / rel [0-9]+\/[0-9]+\// { r = $0; sub(/.* rel [0-9]+\//, "", r); sub(/\/.*/, "", r); if (r == db && tx != "0") mine[tx] = 1 }
+    /desc: COMMIT/ { committed[tx] = 1 }
+    END { for (t in mine) if (t in committed) { n++; b += bytes[t] } printf "%d %d\n", n, b }'
+}
+cpu_ticks() { [[ -r /proc/$1/stat ]] && awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" || echo 0; }
+# PostgreSQL processes that work for the bench: its database's backends (the engine's pool, the relay's walsender)
+# and the shared writers. "pid ticks" lines; other databases' backends (a demo, tests) are left out.
+pg_pids() {
+  qa "SELECT pid FROM pg_stat_activity WHERE datname = '$db'
+      OR backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum launcher')" 2>/dev/null || true
+}
+pg_ticks() { local p; for p in $(pg_pids); do echo "$p $(cpu_ticks "$p")"; done; }
+pg_cpu_delta() {  # pg_cpu_delta BEFORE AFTER -> ticks (a process new since BEFORE counts in full)
+  awk 'NR == FNR { b[$1] = $2; next } { d = $2 - ($1 in b ? b[$1] : 0); if (d > 0) s += d } END { print s + 0 }' "$1" "$2"
+}
+# Per thread of the engine: "tid<TAB>name<TAB>ticks" (names may hold spaces; digits become #, to group pools).
+thread_ticks() {
+  cat "/proc/$1"/task/*/stat 2>/dev/null | awk '{ i = index($0, " ("); j = match($0, /\) [A-Z] /)
+    name = substr($0, i + 2, j - i - 2); gsub(/[0-9]+/, "#", name); rest = substr($0, j + 2); split(rest, f, " ")
+    printf "%s\t%s\t%d\n", $1, name, f[12] + f[13] }'
+}
+machine_ticks() { awk '/^cpu /{ print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat; }  # busy idle
+kafka_pid=$(cat "${SAGAFLOW_HOME:-$HOME/.sagaflow}/kafka-data/kafka.pid" 2>/dev/null || pgrep -f 'kafka\.Kafka' | head -n1 || true)
+cpu_snapshot() {  # cpu_snapshot PG_FILE: "engine participants kafka busy idle"; PostgreSQL's per-process ticks to PG_FILE
+  pg_ticks >"$1"
+  echo "$(cpu_ticks "$engine_pid") $(cpu_ticks "$participants_pid") $(cpu_ticks "${kafka_pid:-0}") $(machine_ticks)"
+}
+
+# Idle background of the engine (timer poller, node heartbeats, relay offsets): measured for 5 s, subtracted below.
+sleep 2
+read -r s0_ms s0_commit _ s0_lsn <<<"$(snapshot)"
+[[ -n $s0_lsn ]] || die "cannot read pg_stat_database for $db"
+read -r c0_engine _ <<<"$(cpu_snapshot "$run_dir/pg-ticks.idle")"
+thread_ticks "$engine_pid" >"$run_dir/engine-threads.idle"
+sleep 5
+read -r s1_ms s1_commit s1_rollback s1_lsn <<<"$(snapshot)"
+curl -s "$url/q/metrics" >"$run_dir/metrics.before"
+read -r c1_engine c1_part c1_kafka c1_busy c1_idle <<<"$(cpu_snapshot "$run_dir/pg-ticks.before")"
+thread_ticks "$engine_pid" >"$run_dir/engine-threads.before"
+
+(  # 1 Hz: engine backends active in the bench database, relay slot lag (bytes of WAL not yet confirmed)
+  while true; do
+    qa "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint,
+               (SELECT count(*) FROM pg_stat_activity WHERE datname = '$db' AND state = 'active' AND backend_type = 'client backend'),
+               (SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint
+                  FROM pg_replication_slots WHERE slot_name = '$slot')" 2>/dev/null | tr '\t' ' ' || true
+    sleep 1
+  done
+) >"$run_dir/pg-samples.txt" &
+sampler_pid=$!
+
+say "load: $N sagas, $C starts in flight"
+load_rc=0
+load "$N" "$C" "load-$rand" "$TIMEOUT" "$run_dir/load.out" || load_rc=$?
+kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+sleep 2   # backends report their statistics at most once a second
+read -r _ s2_commit s2_rollback s2_lsn <<<"$(snapshot)"
+[[ -n $s2_lsn && -n $s1_lsn ]] || die "cannot read pg_stat_database for $db"
+read -r c2_engine c2_part c2_kafka c2_busy c2_idle <<<"$(cpu_snapshot "$run_dir/pg-ticks.after")"
+thread_ticks "$engine_pid" >"$run_dir/engine-threads.after"
+curl -s "$url/q/metrics" >"$run_dir/metrics.after"
+case $load_rc in
+  0) ;;
+  1) say "WARNING: some starts failed (see above)" ;;
+  3) say "WARNING: not every saga ended within $TIMEOUT s" ;;
+  *) die "the load generator failed (exit $load_rc)" ;;
+esac
+
+val() { sed -n "s/^$1=//p" "$run_dir/load.out"; }
+first_start_ms=$(val first_start_ms)
+polls=$(val polls)
+
+# --- 4. figures from the event store ------------------------------------------------------------------------
+
+key="load-$rand-%"
+IFS=$'\t' read -r completed not_completed last_ms e2e_p50 e2e_p99 e2e_max <<<"$(q "
+  SELECT count(*) FILTER (WHERE status = 'COMPLETED'), count(*) FILTER (WHERE status <> 'COMPLETED'),
+         (extract(epoch FROM max(updated_at)) * 1000)::bigint,
+         round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at) * 1000)
+                FILTER (WHERE status = 'COMPLETED'))::numeric, 1),
+         round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at) * 1000)
+                FILTER (WHERE status = 'COMPLETED'))::numeric, 1),
+         round((max(extract(epoch FROM updated_at - created_at) * 1000) FILTER (WHERE status = 'COMPLETED'))::numeric, 1)
+  FROM saga WHERE idempotency_key LIKE '$key'")"
+statuses=$(q "SELECT status || '=' || count(*) FROM saga WHERE idempotency_key LIKE '$key' GROUP BY status ORDER BY status" | paste -sd' ')
+event_types=$(q "SELECT e.type || '=' || count(*) FROM saga_event e JOIN saga s ON s.id = e.saga_id
+                 WHERE s.idempotency_key LIKE '$key' GROUP BY e.type ORDER BY count(*) DESC, e.type" | paste -sd' ')
+wall_s=$(calc '%.3f' "(${last_ms:-0} - $first_start_ms) / 1000")
+sagas_per_s=$(calc '%.1f' "$completed / ($wall_s > 0 ? $wall_s : 1)")
+
+# Step latency: each StepSucceeded against the StepAttemptStarted (action) before it, for the same step; split by
+# the Kafka timestamps of the command (produced by the relay) and of the reply (produced by the participant).
+timeout 180 java -cp "$sample_cp" bench/BenchParticipants.java trace "$bootstrap" "$run_dir/trace.tsv" \
+  "$payments_topic,$inventory_topic,$reply_topic" >"$run_dir/trace.log" 2>&1 ||
+  { cat "$run_dir/trace.log" >&2; say "WARNING: reading the Kafka timestamps failed; no relay/participant/engine split"; : >"$run_dir/trace.tsv"; }
+q "CREATE TABLE bench_trace (topic text, message_id uuid, ts_ms bigint)" >/dev/null
+PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -U postgres -d "$db" -XAtq -v ON_ERROR_STOP=1 \
+  -c "\\copy bench_trace FROM '$run_dir/trace.tsv'" >/dev/null
+step_sql="
+  WITH ok AS (
+    SELECT e.saga_id, e.seq, e.data->>'step' AS step, e.recorded_at AS done_at
+    FROM saga_event e JOIN saga s ON s.id = e.saga_id
+    WHERE s.idempotency_key LIKE '$key' AND e.type = 'StepSucceeded'),
+  lat AS (
+    SELECT ok.step, ok.seq, extract(epoch FROM ok.done_at - st.recorded_at) * 1000 AS total,
+           cmd.ts - extract(epoch FROM st.recorded_at) * 1000 AS relay,
+           rep.ts - cmd.ts AS participant,
+           extract(epoch FROM ok.done_at) * 1000 - rep.ts AS engine
+    FROM ok
+    CROSS JOIN LATERAL (SELECT a.recorded_at, (a.data->>'messageId')::uuid AS mid FROM saga_event a
+                        WHERE a.saga_id = ok.saga_id AND a.type = 'StepAttemptStarted' AND a.data->>'step' = ok.step
+                          AND a.data->>'kind' = 'ACTION' AND a.seq < ok.seq ORDER BY a.seq DESC LIMIT 1) st
+    LEFT JOIN (SELECT message_id, min(ts_ms) AS ts FROM bench_trace WHERE topic <> '$reply_topic' GROUP BY 1) cmd
+           ON cmd.message_id = st.mid
+    LEFT JOIN (SELECT message_id, min(ts_ms) AS ts FROM bench_trace WHERE topic = '$reply_topic' GROUP BY 1) rep
+           ON rep.message_id = st.mid)
+  SELECT coalesce(step, 'all steps'), count(*),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY total)::numeric, 1),
+         round(percentile_cont(0.99) WITHIN GROUP (ORDER BY total)::numeric, 1),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY relay)::numeric, 1),
+         round(percentile_cont(0.99) WITHIN GROUP (ORDER BY relay)::numeric, 1),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY participant)::numeric, 1),
+         round(percentile_cont(0.99) WITHIN GROUP (ORDER BY participant)::numeric, 1),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY engine)::numeric, 1),
+         round(percentile_cont(0.99) WITHIN GROUP (ORDER BY engine)::numeric, 1),
+         count(relay)
+  FROM lat GROUP BY ROLLUP (step) ORDER BY (step IS NULL), min(seq), step"
+steps=$(q "$step_sql")
+IFS=$'\t' read -r _ _ step_p50 step_p99 _ <<<"$(grep '^all steps' <<<"$steps")"
+
+# --- 5. commits, metrics, lag, CPU ---------------------------------------------------------------------------
+
+idle_ms=$((s1_ms - s0_ms))
+raw_commits=$((s2_commit - s1_commit))
+idle_rate=$(calc '%.1f' "($s1_commit - $s0_commit) * 1000 / $idle_ms")
+commits_per_saga=$(calc '%.2f' "$raw_commits / $N")
+rollbacks=$((s2_rollback - s1_rollback))
+read -r writes write_bytes <<<"$(wal_writes "$s1_lsn" "$s2_lsn")"
+if [[ -n ${writes:-} ]] && ((writes > 0)); then
+  writes_line="$(calc '%.2f' "$writes / $N") per saga ($writes write transactions in the bench database, from the WAL; \
+$(calc '%.1f' "3 * $N / ($writes > $N ? $writes - $N : 1)") replies per transaction if every start is one); read-only $(calc '%.2f' "($raw_commits - $writes) / $N")/saga; WAL $(calc '%.0f' "$write_bytes / $N") bytes/saga"
+  commit_basis=$(calc '%.4f' "$writes / $N")
+else
+  writes_line="(pg_waldump could not read $pgdata/pg_wal)"
+  commit_basis=$(calc '%.4f' "$raw_commits / $N")
+fi
+
+metric() {  # metric FILE NAME [LABEL_FILTER]: sum of the samples of NAME (optionally only lines containing the filter)
+  awk -v n="$2" -v f="${3:-}" '$1 == n || index($1, n "{") == 1 { if (f == "" || index($0, f)) s += $NF } END { printf "%.6f", s }' "$1"
+}
+mdelta() { calc '%.6f' "$(metric "$run_dir/metrics.after" "$@") - $(metric "$run_dir/metrics.before" "$@")"; }
+batches=$(mdelta sagaflow_outbox_batch_seconds_count)
+batch_sum=$(mdelta sagaflow_outbox_batch_seconds_sum)
+batch_max_ms=$(calc '%.1f' "$(metric "$run_dir/metrics.after" sagaflow_outbox_batch_seconds_max) * 1000")
+relayed=$(mdelta sagaflow_outbox_relayed_total)
+replies_applied=$(mdelta sagaflow_replies_total 'result="applied"')
+replies_ignored=$(mdelta sagaflow_replies_total 'result="ignored"')
+timers_fired=$(mdelta sagaflow_timers_fired_total)
+relay_line="$(calc '%.0f' "$relayed") records in $(calc '%.0f' "$batches") batches ($(calc '%.1f' "$relayed / ($batches > 0 ? $batches : 1)") records/batch), Kafka send+ack $(calc '%.1f' "$batch_sum * 1000 / ($batches > 0 ? $batches : 1)") ms avg per batch (max $batch_max_ms ms), relay busy $(calc '%.0f' "100 * $batch_sum / ($wall_s > 0 ? $wall_s : 1)")% of the wall time"
+
+lag_line=$(awk -v a="$first_start_ms" -v b="${last_ms:-0}" '$1 >= a && $1 <= b && $2 >= 0 && $3 >= 0 {
+    n++; c += $2; r += $3; if ($2 > cm) cm = $2; if ($3 > rm) rm = $3 }
+  END { if (n) printf "commands waiting for the participants avg %.0f max %d; replies waiting for the engine avg %.0f max %d (%d samples)", c/n, cm, r/n, rm, n;
+        else printf "no samples" }' "$run_dir/lag.txt" 2>/dev/null || echo "no samples")
+active_line=$(awk -v a="$first_start_ms" -v b="${last_ms:-0}" '$1 >= a && $1 <= b { n++; s += $2; if ($2 > m) m = $2; h[$2]++ }
+  END { if (n) { printf "avg %.2f, max %d (share of samples with 0/1/2+ active: %.0f%%/%.0f%%/%.0f%%)", s/n, m, 100*h[0]/n, 100*h[1]/n, 100*(n-h[0]-h[1])/n } else printf "no samples" }' \
+  "$run_dir/pg-samples.txt" 2>/dev/null || echo "no samples")
+
+hz=$(getconf CLK_TCK)
+cores=$(nproc)
+busy_s=$(calc '%.1f' "($c2_busy - $c1_busy) / $hz")
+window_cpu_s=$(calc '%.1f' "(($c2_busy - $c1_busy) + ($c2_idle - $c1_idle)) / $hz / $cores")
+engine_cpu_s=$(calc '%.1f' "($c2_engine - $c1_engine) / $hz")
+pg_delta=$(pg_cpu_delta "$run_dir/pg-ticks.before" "$run_dir/pg-ticks.after")
+own_cpu_s=$(calc '%.1f' "(($c2_engine - $c1_engine) + ($c2_part - $c1_part) + ($c2_kafka - $c1_kafka) + $pg_delta) / $hz + $(val cpu_s)")
+cpu_line=$(printf 'engine %ss (%s ms/saga; idle before the load: %s%% of a core), participants %ss, Kafka %ss, PostgreSQL %ss (bench backends, walsender, writers), load generator %ss; everything else on the machine %ss; machine busy %ss of %ss x %s cores = %s%%' \
+  "$engine_cpu_s" "$(calc '%.1f' "$engine_cpu_s * 1000 / $N")" "$(calc '%.0f' "100 * ($c1_engine - $c0_engine) / $hz * 1000 / $idle_ms")" \
+  "$(calc '%.1f' "($c2_part - $c1_part) / $hz")" \
+  "$(calc '%.1f' "($c2_kafka - $c1_kafka) / $hz")" "$(calc '%.1f' "$pg_delta / $hz")" "$(val cpu_s)" \
+  "$(calc '%.1f' "$busy_s - $own_cpu_s")" \
+  "$busy_s" "$window_cpu_s" "$cores" "$(calc '%.0f' "100 * $busy_s / ($window_cpu_s * $cores > 0 ? $window_cpu_s * $cores : 1)")")
+
+thread_cpu() {  # thread_cpu BEFORE AFTER TOP UNIT_DIVISOR FORMAT: CPU per thread group between two thread_ticks files
+  awk -F'\t' -v hz="$(getconf CLK_TCK)" -v div="$4" 'NR == FNR { before[$1] = $3; next }
+      { d = $3 - before[$1]; if (d > 0) cpu[$2] += d }
+      END { for (n in cpu) printf "%.3f\t%s\n", cpu[n] / hz / div, n }' "$1" "$2" | sort -rn | head -n "$3" |
+    awk -F'\t' -v fmt="$5" '$1 > 0 { printf "%s%s " fmt, (NR > 1 ? ", " : ""), $2, $1 }'
+}
+threads_line=$(thread_cpu "$run_dir/engine-threads.before" "$run_dir/engine-threads.after" 8 1 '%.1fs')
+idle_threads_line=$(thread_cpu "$run_dir/engine-threads.idle" "$run_dir/engine-threads.before" 5 "$(calc '%.3f' "$idle_ms / 100000")" '%.0f%%')
+
+# --- 6. pgbench, engine and participants stopped --------------------------------------------------------------
+
+say "stopping engine and participants; pgbench: single-row jsonb INSERT, 1 and 8 clients, $PGBENCH_SECONDS s each"
+stop_processes
+q "CREATE TABLE bench_pgbench (id bigserial PRIMARY KEY, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())" >/dev/null
+cat >"$run_dir/pgbench-insert.sql" <<'SQL'
+INSERT INTO bench_pgbench (data) VALUES ('{"saga": "7c0f4a52-93f4-4c8e-bb1e-5d2f3c1d9e10", "step": "charge", "attempt": 1}');
+SQL
+pgbench_run() {  # pgbench_run CLIENTS -> "tps latency_ms"
+  local out
+  out=$("$pgbench_bin" -n -h 127.0.0.1 -U postgres -f "$run_dir/pgbench-insert.sql" -c "$1" -j "$(($1 < cores ? $1 : cores))" \
+        -T "$PGBENCH_SECONDS" "$db" 2>&1) || { echo "$out" >&2; die "pgbench -c $1 failed"; }
+  echo "$out" >>"$run_dir/pgbench.log"
+  printf '%s %s\n' "$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | head -n1)" "$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")"
+}
+read -r pg1_tps pg1_lat <<<"$(pgbench_run 1)"
+read -r pg8_tps pg8_lat <<<"$(pgbench_run 8)"
+
+# --- 7. report -----------------------------------------------------------------------------------------------
+
+{
+  echo
+  echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
+  echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
+  echo "  starts         $(val starts_per_s) starts/s accepted; POST /api/sagas p50 $(val start_request_p50_ms) ms, p99 $(val start_request_p99_ms) ms"
+  echo "  step latency   p50 $step_p50 ms, p99 $step_p99 ms  (StepAttemptStarted -> StepSucceeded, recorded_at)"
+  printf '                 %-10s %6s %17s %17s %17s %17s\n' step count "total p50/p99" "relay p50/p99" "particip. p50/p99" "engine p50/p99"
+  while IFS=$'\t' read -r s cnt t50 t99 r50 r99 p50 p99 e50 e99 _; do
+    printf '                 %-10s %6s %17s %17s %17s %17s\n' "$s" "$cnt" "$t50/$t99" "${r50:--}/${r99:--}" "${p50:--}/${p99:--}" "${e50:--}/${e99:--}"
+  done <<<"$steps"
+  echo "                 relay = decision -> command produced to Kafka (commit, WAL decoding, Debezium poll, send);"
+  echo "                 participant = command produced -> reply produced; engine = reply produced -> next decision"
+  echo "  saga latency   p50 $e2e_p50 ms, p99 $e2e_p99 ms, max $e2e_max ms  (saga.created_at -> updated_at, COMPLETED)"
+  echo "  commits/saga   $commits_per_saga  (xact_commit delta of the bench database / $N: $raw_commits commits, $rollbacks rollbacks; idle engine: $idle_rate commits/s; $polls list polls)"
+  echo "  writes         $writes_line"
+  echo "  events         $event_types"
+  echo "  replies        $(calc '%.0f' "$replies_applied") applied, $(calc '%.0f' "$replies_ignored") ignored; timers fired $(calc '%.0f' "$timers_fired")"
+  echo "  relay          $relay_line"
+  echo "  consumer lag   $lag_line"
+  echo "  active backends in the bench database (1 Hz): $active_line"
+  echo "  CPU            $cpu_line"
+  echo "  engine threads $threads_line"
+  echo "                 in the 5 s pause before the load (% of a core): $idle_threads_line"
+  echo "  pgbench        single-row jsonb INSERT per transaction: 1 client $pg1_tps tps ($pg1_lat ms), 8 clients $pg8_tps tps ($pg8_lat ms)"
+  echo "                 -> at $(calc '%.2f' "$commit_basis") write transactions per saga, that commit rate would carry $(calc '%.0f' "$pg1_tps / $commit_basis") sagas/s (1 client), $(calc '%.0f' "$pg8_tps / $commit_basis") (8 clients)"
+} | tee "$run_dir/summary.txt"
+
+((load_rc == 0)) && ((not_completed == 0)) || exit 1
