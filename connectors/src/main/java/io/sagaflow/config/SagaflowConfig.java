@@ -101,6 +101,10 @@ public interface SagaflowConfig {
          */
         @WithDefault("32")
         int batchSize();
+
+        /** Reply consumers (threads) per node; partitions are spread over them and applied in parallel. */
+        @WithDefault("2")
+        int consumers();
     }
 
     interface HttpConnector {

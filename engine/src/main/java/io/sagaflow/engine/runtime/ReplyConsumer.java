@@ -41,14 +41,12 @@ public class ReplyConsumer {
     private final SagaStore store;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private Thread loop;
+    private final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running;
-    private volatile List<String> assigned = List.of();
 
     /** The reply partitions this node consumes now, as {@code topic-partition}. */
     public List<String> assignedPartitions() {
-        return assigned;
+        return workers.stream().flatMap(w -> w.assigned.stream()).sorted().toList();
     }
 
     public ReplyConsumer(SagaflowConfig config, KafkaClients kafka, SagaStore store, ObjectMapper json,
@@ -62,35 +60,57 @@ public class ReplyConsumer {
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         kafka.ensureTopics(List.of(config.replies().topic()));
-        consumer = kafka.consumer(config.replies().group(), "sagaflow-replies");
         running = true;
-        loop = new Thread(this::run, "sagaflow-replies");
-        loop.start();
+        // Several consumers of one group: partitions (hence sagas) are spread over them and applied in parallel.
+        for (int i = 0; i < config.replies().consumers(); i++) {
+            Worker worker = new Worker(kafka.consumer(config.replies().group(), "sagaflow-replies-" + i));
+            workers.add(worker);
+            worker.thread = new Thread(worker::run, "sagaflow-replies-" + i);
+            worker.thread.start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
+        for (Worker w : workers) {
+            w.consumer.wakeup();
+        }
+        for (Worker w : workers) {
             try {
-                loop.join(10_000);
+                w.thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void run() {
+    /** One consumer of the reply group and the thread that polls it. */
+    private final class Worker {
+        final KafkaConsumer<byte[], byte[]> consumer;
+        Thread thread;
+        volatile List<String> assigned = List.of();
+
+        Worker(KafkaConsumer<byte[], byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        void run() {
+            ReplyConsumer.this.run(this);
+        }
+    }
+
+    private void run(Worker worker) {
+        KafkaConsumer<byte[], byte[]> consumer = worker.consumer;
         try {
             consumer.subscribe(List.of(config.replies().topic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                    assigned = List.of();
+                    worker.assigned = List.of();
                 }
 
                 @Override
                 public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                    assigned = consumer.assignment().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
+                    worker.assigned = consumer.assignment().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
                 }
             });
             while (running) {
