@@ -36,6 +36,47 @@ public interface SagaflowConfig {
     /** Engine nodes: heartbeats and the list at GET /api/nodes. */
     Nodes nodes();
 
+    /** CacheSync documents: a table kept in Redis from its database's change stream. */
+    CacheSync cacheSync();
+
+    interface CacheSync {
+        /** Whether this node runs deployed CacheSync documents (each one on exactly one node at a time). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Prefix of the replication slot, publication and offset / schema-history tables of each sync. */
+        @WithDefault("sagaflow_cs_")
+        String slotPrefix();
+
+        /** Prefix of the Redis keys Sagaflow keeps for a sync: {@code <prefix><name>:pos} and {@code :marker}. */
+        @WithDefault("sagaflow:cachesync:")
+        String redisPrefix();
+
+        /** Debezium's poll.interval.ms. */
+        @WithDefault("10ms")
+        Duration pollInterval();
+
+        /** How often applied positions are stored; a crash re-applies at most this much (older changes are ignored). */
+        @WithDefault("1s")
+        Duration offsetFlushInterval();
+
+        /** How often a node checks or tries to take a sync's ownership (a PostgreSQL advisory lock per sync). */
+        @WithDefault("1s")
+        Duration leadershipCheck();
+
+        /** How often the owner checks that Redis still holds the sync's marker key (absent: Redis lost its data). */
+        @WithDefault("1s")
+        Duration markerCheck();
+
+        /** Rows (and Redis keys) compared per page during a reconcile. */
+        @WithDefault("500")
+        int reconcilePageSize();
+
+        /** Readiness reports DOWN when a sync's lag (commit to applied in Redis) passes this. */
+        @WithDefault("30s")
+        Duration maxLag();
+    }
+
     interface Nodes {
         /** How often this node records its heartbeat. */
         @WithDefault("2s")

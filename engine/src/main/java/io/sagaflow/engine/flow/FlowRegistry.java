@@ -1,9 +1,11 @@
 package io.sagaflow.engine.flow;
 
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.cachesync.CacheSyncManager;
 import io.sagaflow.connectors.kafka.KafkaClients;
 import io.sagaflow.dsl.FlowParser;
 import io.sagaflow.dsl.ParseResult;
+import io.sagaflow.dsl.model.CacheSyncFlow;
 import io.sagaflow.dsl.model.FlowDocument;
 import io.sagaflow.dsl.model.FlowId;
 import io.sagaflow.dsl.model.KafkaParticipant;
@@ -32,12 +34,14 @@ public class FlowRegistry {
     private final Pool pool;
     private final SagaflowConfig config;
     private final KafkaClients kafka;
+    private final CacheSyncManager cacheSyncs;
     private final Map<FlowId, FlowDocument> cache = new ConcurrentHashMap<>();
 
-    public FlowRegistry(Pool pool, SagaflowConfig config, KafkaClients kafka) {
+    public FlowRegistry(Pool pool, SagaflowConfig config, KafkaClients kafka, CacheSyncManager cacheSyncs) {
         this.pool = pool;
         this.config = config;
         this.kafka = kafka;
+        this.cacheSyncs = cacheSyncs;
     }
 
     private FlowParser parser() {
@@ -51,15 +55,15 @@ public class FlowRegistry {
             return Uni.createFrom().failure(new InvalidFlowException(result.diagnostics()));
         }
         FlowDocument doc = result.document().orElseThrow();
-        if (!(doc instanceof SagaFlow)) {
+        if (!(doc instanceof SagaFlow) && !(doc instanceof CacheSyncFlow)) {
             // Valid, but nothing in this engine runs it yet: deploying it would promise what does not happen.
             return Uni.createFrom().failure(Problem.badRequest("kind-not-runnable", "the document is a valid "
                     + doc.kind().yamlName() + ", but this engine does not run kind " + doc.kind().yamlName()
-                    + " yet; only Saga documents can be deployed"));
+                    + " yet; only Saga and CacheSync documents can be deployed"));
         }
         String sha = Canonical.sha256(yaml);
         FlowId id = doc.id();
-        return ensureTopics(doc).chain(() -> pool.preparedQuery(
+        Uni<Deployment> deployed = ensureTopics(doc).chain(() -> pool.preparedQuery(
                         "INSERT INTO flow (name, version, kind, content, content_sha256) VALUES ($1, $2, $3, $4, $5) "
                                 + "ON CONFLICT (name, version) DO NOTHING RETURNING name")
                 .execute(Tuple.of(id.name(), id.version(), doc.kind().yamlName(), yaml, sha)))
@@ -79,6 +83,31 @@ public class FlowRegistry {
                                                 + "with other content; deploy it as version " + (id.version() + 1)
                                                 + " (running sagas keep the version they started with)");
                             });
+                });
+        if (doc instanceof CacheSyncFlow sync) {
+            // Started (or moved to this newer version) once stored; every node starts it at boot too.
+            // (off the event loop: moving to a newer version stops the old runner, which can take seconds)
+            return deployed.call(d -> Uni.createFrom().item(() -> {
+                cacheSyncs.deploy(sync);
+                return d;
+            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+        }
+        return deployed;
+    }
+
+    /** The newest stored version of every CacheSync document (started at boot). */
+    public Uni<List<CacheSyncFlow>> cacheSyncs() {
+        return pool.query("SELECT DISTINCT ON (name) name, version, content FROM flow WHERE kind = 'CacheSync' "
+                        + "ORDER BY name, version DESC")
+                .execute()
+                .map(rows -> {
+                    List<CacheSyncFlow> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        if (parseStored(r) instanceof CacheSyncFlow sync) {
+                            out.add(sync);
+                        }
+                    }
+                    return out;
                 });
     }
 

@@ -1,0 +1,43 @@
+package io.sagaflow.engine.api;
+
+import io.sagaflow.connectors.cachesync.CacheSyncManager;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+@Path("/api/cache-syncs")
+@Produces(MediaType.APPLICATION_JSON)
+public class CacheSyncResource {
+
+    private final CacheSyncManager syncs;
+
+    public CacheSyncResource(CacheSyncManager syncs) {
+        this.syncs = syncs;
+    }
+
+    @GET
+    @Path("/{name}")
+    @Blocking
+    @Operation(summary = "A CacheSync: state, lag, changes applied, last reconcile")
+    public Map<String, Object> get(@PathParam("name") String name) {
+        return syncs.status(name).orElseThrow(() -> unknown(name));
+    }
+
+    @POST
+    @Path("/{name}/reconcile")
+    @Blocking
+    @Operation(summary = "Compare the table with Redis now and repair drift; answers the counts")
+    public Map<String, Object> reconcile(@PathParam("name") String name) throws Exception {
+        return syncs.reconcile(name).orElseThrow(() -> unknown(name));
+    }
+
+    private static Problem unknown(String name) {
+        return Problem.notFound("unknown-cache-sync", "no CacheSync named '" + name + "' is deployed");
+    }
+}
