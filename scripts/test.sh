@@ -3,5 +3,7 @@
 # per run), an in-JVM Kafka broker, Debezium and the sample participants.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/infra.sh up postgres          # wal_level=logical; the ITs create and drop their own database and slot
+# PostgreSQL wal_level=logical, MariaDB row binlog, redis-server installed: the ITs create and drop their own
+# databases, slots and redis-server processes; Kafka runs in the test JVM.
+scripts/infra.sh up postgres mariadb redis
 scripts/mvn.sh verify "$@"
