@@ -39,6 +39,22 @@ public interface SagaflowConfig {
     /** CacheSync documents: a table kept in Redis from its database's change stream. */
     CacheSync cacheSync();
 
+    /** The dead-letter store: what the engine or a connector gave up on (docs/dead-letters.md). */
+    DeadLetters deadLetters();
+
+    interface DeadLetters {
+        /** Topic every change of the store is mirrored to (through the outbox, never by a second write). */
+        @WithDefault("sagaflow.dead-letters")
+        String topic();
+
+        /**
+         * Times a reply that can be read but not applied is tried before it is dead-lettered, so one poison record
+         * never blocks its partition. Failures that look like a lost database connection are retried without limit.
+         */
+        @WithDefault("3")
+        int poisonAttempts();
+    }
+
     interface CacheSync {
         /** Whether this node runs deployed CacheSync documents (each one on exactly one node at a time). */
         @WithDefault("true")

@@ -9,6 +9,8 @@ import io.sagaflow.dsl.model.CacheSyncFlow;
 import io.sagaflow.dsl.model.FlowDocument;
 import io.sagaflow.dsl.model.FlowId;
 import io.sagaflow.dsl.model.KafkaParticipant;
+import io.sagaflow.dsl.model.MessageFlow;
+import io.sagaflow.dsl.model.NotificationFlow;
 import io.sagaflow.dsl.model.SagaFlow;
 import io.sagaflow.engine.api.Problem;
 import io.sagaflow.engine.store.Canonical;
@@ -55,12 +57,6 @@ public class FlowRegistry {
             return Uni.createFrom().failure(new InvalidFlowException(result.diagnostics()));
         }
         FlowDocument doc = result.document().orElseThrow();
-        if (!(doc instanceof SagaFlow) && !(doc instanceof CacheSyncFlow)) {
-            // Valid, but nothing in this engine runs it yet: deploying it would promise what does not happen.
-            return Uni.createFrom().failure(Problem.badRequest("kind-not-runnable", "the document is a valid "
-                    + doc.kind().yamlName() + ", but this engine does not run kind " + doc.kind().yamlName()
-                    + " yet; only Saga and CacheSync documents can be deployed"));
-        }
         String sha = Canonical.sha256(yaml);
         FlowId id = doc.id();
         Uni<Deployment> deployed = ensureTopics(doc).chain(() -> pool.preparedQuery(
@@ -121,6 +117,9 @@ public class FlowRegistry {
                     .map(p -> ((KafkaParticipant) p).topic())
                     .forEach(topics::add);
         }
+        if (doc instanceof MessageFlow message) {
+            topics.add(message.topic());
+        }
         return Uni.createFrom().<Void>item(() -> {
             kafka.ensureTopics(topics);
             return null;
@@ -129,10 +128,20 @@ public class FlowRegistry {
 
     /** A saga flow at an exact version (the version a running saga is pinned to). */
     public Uni<SagaFlow> saga(String name, int version) {
+        return at(name, version, SagaFlow.class);
+    }
+
+    /** The newest version of a saga flow: what a new saga starts on. */
+    public Uni<SagaFlow> latestSaga(String name) {
+        return latest(name, SagaFlow.class);
+    }
+
+    /** A document of the given kind at an exact version (the version a saga, message or notification is pinned to). */
+    public <T extends FlowDocument> Uni<T> at(String name, int version, Class<T> kind) {
         FlowId id = new FlowId(name, version);
         FlowDocument cached = cache.get(id);
         if (cached != null) {
-            return Uni.createFrom().item(asSaga(cached));
+            return Uni.createFrom().item(as(cached, kind));
         }
         return pool.preparedQuery("SELECT content FROM flow WHERE name = $1 AND version = $2")
                 .execute(Tuple.of(name, version))
@@ -140,12 +149,12 @@ public class FlowRegistry {
                     if (rows.size() == 0) {
                         throw Problem.notFound("unknown-flow", "no flow " + name + " version " + version);
                     }
-                    return asSaga(cache.computeIfAbsent(id, k -> parseStored(rows.iterator().next())));
+                    return as(cache.computeIfAbsent(id, k -> parseStored(rows.iterator().next())), kind);
                 });
     }
 
-    /** The newest version of a saga flow: what a new saga starts on. */
-    public Uni<SagaFlow> latestSaga(String name) {
+    /** The newest version of a document of the given kind: what a new saga, message or notification uses. */
+    public <T extends FlowDocument> Uni<T> latest(String name, Class<T> kind) {
         return pool.preparedQuery("SELECT max(version) FROM flow WHERE name = $1")
                 .execute(Tuple.of(name))
                 .chain(rows -> {
@@ -154,7 +163,7 @@ public class FlowRegistry {
                         return Uni.createFrom().failure(Problem.notFound("unknown-flow",
                                 "no flow named '" + name + "' is deployed (POST it to /api/flows first)"));
                     }
-                    return saga(name, version);
+                    return at(name, version, kind);
                 });
     }
 
@@ -164,10 +173,13 @@ public class FlowRegistry {
                 "a stored flow no longer parses: " + result.diagnostics()));
     }
 
-    private static SagaFlow asSaga(FlowDocument doc) {
-        if (doc instanceof SagaFlow saga) {
-            return saga;
+    private static <T extends FlowDocument> T as(FlowDocument doc, Class<T> kind) {
+        if (kind.isInstance(doc)) {
+            return kind.cast(doc);
         }
-        throw Problem.badRequest("not-a-saga", "flow " + doc.id() + " is a " + doc.kind().yamlName() + ", not a Saga");
+        String wanted = kind == SagaFlow.class ? "Saga" : kind == MessageFlow.class ? "Message"
+                : kind == NotificationFlow.class ? "Notification" : kind.getSimpleName();
+        throw Problem.badRequest("wrong-kind", "flow " + doc.id().name() + " is a " + doc.kind().yamlName()
+                + ", not a " + wanted);
     }
 }

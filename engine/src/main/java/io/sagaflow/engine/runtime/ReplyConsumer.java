@@ -9,7 +9,12 @@ import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.kafka.Headers;
 import io.sagaflow.connectors.kafka.KafkaClients;
 import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.engine.deadletter.DeadLetterSource;
+import io.sagaflow.engine.deadletter.DeadLetterStore;
+import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.saga.Outcome;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.util.Map;
 import io.sagaflow.engine.saga.SagaInput;
 import io.sagaflow.engine.store.SagaStore;
 import jakarta.annotation.Priority;
@@ -29,7 +34,8 @@ import org.jboss.logging.Logger;
  * Applies participants' replies. Each reply is applied in its own transaction; the partition's offset is
  * committed only after the replies of a poll are all in the event store, so a crash re-reads them and the core
  * rejects the ones already applied (the message id's fate is in the saga's state). A reply that cannot be
- * understood is logged and skipped; a database failure is retried, never skipped.
+ * read, or keeps failing to apply, goes to the dead-letter store (source REPLY) and its partition moves on; a
+ * database failure is retried, never skipped.
  */
 @ApplicationScoped
 public class ReplyConsumer {
@@ -41,6 +47,8 @@ public class ReplyConsumer {
     private final SagaStore store;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final Pool pool;
+    private final DeadLetterStore deadLetters;
     private final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running;
 
@@ -50,7 +58,9 @@ public class ReplyConsumer {
     }
 
     public ReplyConsumer(SagaflowConfig config, KafkaClients kafka, SagaStore store, ObjectMapper json,
-                         MeterRegistry metrics) {
+                         MeterRegistry metrics, Pool pool, DeadLetterStore deadLetters) {
+        this.pool = pool;
+        this.deadLetters = deadLetters;
         this.config = config;
         this.kafka = kafka;
         this.store = store;
@@ -118,15 +128,15 @@ public class ReplyConsumer {
                 if (records.isEmpty()) {
                     continue;
                 }
-                List<ParsedReply> replies = new java.util.ArrayList<>();
+                List<Polled> replies = new java.util.ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    parse(record).ifPresentOrElse(replies::add,
+                    parse(record).map(reply -> new Polled(record, reply)).ifPresentOrElse(replies::add,
                             () -> metrics.counter("sagaflow.replies", "result", "unreadable").increment());
                 }
                 // Bounded batches: every command a batch decides waits for the batch's commit.
                 int size = config.replies().batchSize();
                 for (int from = 0; from < replies.size(); from += size) {
-                    List<ParsedReply> batch = replies.subList(from, Math.min(replies.size(), from + size));
+                    List<Polled> batch = replies.subList(from, Math.min(replies.size(), from + size));
                     if (!applyAsOneBatch(batch)) {
                         // Something in the batch failed: apply one by one, so a failing reply is retried alone.
                         batch.forEach(this::applyUntilStored);
@@ -144,12 +154,12 @@ public class ReplyConsumer {
     }
 
     /** One transaction for the whole poll; false when it failed (nothing of it was written). */
-    private boolean applyAsOneBatch(List<ParsedReply> replies) {
+    private boolean applyAsOneBatch(List<Polled> replies) {
         if (replies.isEmpty()) {
             return true;
         }
         try {
-            var results = store.applyAll(replies.stream().map(r -> new SagaStore.Work(r.sagaId, now -> r.input(now))).toList())
+            var results = store.applyAll(replies.stream().map(p -> new SagaStore.Work(p.reply().sagaId(), now -> p.reply().input(now))).toList())
                     .await().atMost(Duration.ofSeconds(60));
             results.forEach(this::count);
             return true;
@@ -164,17 +174,30 @@ public class ReplyConsumer {
                 applied.decision().rejection().isPresent() ? "ignored" : "applied").increment();
     }
 
-    private void applyUntilStored(ParsedReply r) {
+    /**
+     * Applies one reply, retrying failures that look like a lost database; a reply that fails otherwise
+     * {@code sagaflow.dead-letters.poison-attempts} times is dead-lettered, so it never blocks its partition.
+     */
+    private void applyUntilStored(Polled polled) {
+        ParsedReply r = polled.reply();
         long backoff = 100;
+        int failures = 0;
         while (running) {
             try {
-                var applied = store.apply(r.sagaId, r::input).await().atMost(Duration.ofSeconds(30));
+                var applied = store.apply(r.sagaId(), r::input).await().atMost(Duration.ofSeconds(30));
                 applied.decision().rejection().ifPresent(reason ->
-                        LOG.debugf("reply %s for saga %s ignored: %s", r.messageId, r.sagaId, reason));
+                        LOG.debugf("reply %s for saga %s ignored: %s", r.messageId(), r.sagaId(), reason));
                 count(applied);
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("applying reply %s of saga %s failed (%s); retrying in %d ms", r.messageId, r.sagaId,
+                if (!Transient.is(e) && ++failures >= config.deadLetters().poisonAttempts()) {
+                    LOG.warnf("dead-lettering reply %s of saga %s after %d failures: %s", r.messageId(), r.sagaId(),
+                            failures, e.getMessage());
+                    deadLetter(polled.record(), headers(polled.record()), "reply-not-applicable", String.valueOf(e.getMessage()),
+                            failures);
+                    return;
+                }
+                LOG.warnf("applying reply %s of saga %s failed (%s); retrying in %d ms", r.messageId(), r.sagaId(),
                         e.getMessage(), backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5000);
@@ -182,28 +205,84 @@ public class ReplyConsumer {
         }
     }
 
-    private record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, Outcome outcome,
-                               JsonNode body) {
+    /** A record of a poll and the reply read from it. */
+    private record Polled(ConsumerRecord<byte[], byte[]> record, ParsedReply reply) {
+    }
+
+    /** A reply as the core takes it. */
+    record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, Outcome outcome, JsonNode body) {
         SagaInput input(java.time.Instant now) {
             return new SagaInput.Reply(messageId, step, kind, outcome, body, now);
         }
     }
 
     private Optional<ParsedReply> parse(ConsumerRecord<byte[], byte[]> record) {
-        var h = record.headers();
+        Map<String, String> headers = headers(record);
         try {
-            UUID sagaId = UUID.fromString(Headers.get(h, Headers.SAGA_ID).orElseThrow(() -> missing(Headers.SAGA_ID)));
-            UUID messageId = UUID.fromString(Headers.get(h, Headers.MESSAGE_ID).orElseThrow(() -> missing(Headers.MESSAGE_ID)));
-            String step = Headers.get(h, Headers.STEP).orElseThrow(() -> missing(Headers.STEP));
-            CommandKind kind = CommandKind.fromWire(Headers.get(h, Headers.KIND).orElseThrow(() -> missing(Headers.KIND)));
-            Outcome outcome = Outcome.valueOf(Headers.get(h, Headers.OUTCOME).orElseThrow(() -> missing(Headers.OUTCOME)));
-            JsonNode body = record.value() == null || record.value().length == 0 ? json.nullNode()
-                    : json.readTree(new String(record.value(), StandardCharsets.UTF_8));
-            return Optional.of(new ParsedReply(sagaId, messageId, step, kind, outcome, body));
-        } catch (Exception e) {
-            LOG.warnf("skipping an unreadable reply at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            return Optional.of(parse(headers, record.value(), json));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("dead-lettering an unreadable reply at %s: %s", origin(record), e.getMessage());
+            deadLetter(record, headers, "unreadable-reply", e.getMessage(), 1);
             return Optional.empty();
+        }
+    }
+
+    /** Reads a reply from its headers and value (also used to redrive a dead-lettered one); says what is wrong. */
+    static ParsedReply parse(Map<String, String> h, byte[] value, ObjectMapper json) {
+        try {
+            UUID sagaId = UUID.fromString(required(h, Headers.SAGA_ID));
+            UUID messageId = UUID.fromString(required(h, Headers.MESSAGE_ID));
+            String step = required(h, Headers.STEP);
+            CommandKind kind = CommandKind.fromWire(required(h, Headers.KIND));
+            Outcome outcome = Outcome.valueOf(required(h, Headers.OUTCOME));
+            JsonNode body = value == null || value.length == 0 ? json.nullNode()
+                    : json.readTree(new String(value, StandardCharsets.UTF_8));
+            return new ParsedReply(sagaId, messageId, step, kind, outcome, body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the value is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String required(Map<String, String> headers, String name) {
+        String value = headers.get(name);
+        if (value == null) {
+            throw missing(name);
+        }
+        return value;
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var header : record.headers()) {
+            out.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static String origin(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /**
+     * Puts a poison reply in the dead-letter store, so it never blocks its partition. Retried until stored: the
+     * offset is committed only after, so a crash meanwhile reads the reply again.
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Map<String, String> headers, String reason,
+                            String detail, int attempts) {
+        NewDeadLetter letter = new NewDeadLetter(DeadLetterSource.REPLY, origin(record), Optional.empty(), reason,
+                detail == null ? reason : detail,
+                Optional.ofNullable(record.value()).map(v -> new String(v, StandardCharsets.UTF_8)), headers, attempts);
+        long backoff = 100;
+        while (running) {
+            try {
+                pool.withTransaction(conn -> deadLetters.record(conn, letter)).await().atMost(Duration.ofSeconds(30));
+                metrics.counter("sagaflow.replies", "result", "dead-lettered").increment();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("storing dead letter for %s failed (%s); retrying in %d ms", origin(record), e.getMessage(), backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
         }
     }
 

@@ -10,7 +10,14 @@ import io.sagaflow.dsl.model.HttpParticipant;
 import io.sagaflow.dsl.model.KafkaParticipant;
 import io.sagaflow.dsl.model.Participant;
 import io.sagaflow.dsl.model.SagaFlow;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sagaflow.engine.deadletter.DeadLetterSource;
+import io.sagaflow.engine.deadletter.DeadLetterStore;
+import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
+import io.sagaflow.engine.saga.SagaStatus;
+import java.util.Map;
+import io.sagaflow.engine.outbox.Outbox;
 import io.sagaflow.engine.saga.Decision;
 import io.sagaflow.engine.saga.RecordedEvent;
 import io.sagaflow.engine.saga.SagaDecider;
@@ -49,9 +56,12 @@ public class SagaStore {
     private final ObjectMapper json;
     private final EventCodec codec;
     private final Clock clock;
+    private final DeadLetterStore deadLetters;
 
-    public SagaStore(Pool pool, FlowRegistry flows, SagaflowConfig config, ObjectMapper json, Clock clock) {
+    public SagaStore(Pool pool, FlowRegistry flows, SagaflowConfig config, ObjectMapper json, Clock clock,
+                     DeadLetterStore deadLetters) {
         this.pool = pool;
+        this.deadLetters = deadLetters;
         this.flows = flows;
         this.config = config;
         this.json = json;
@@ -140,7 +150,8 @@ public class SagaStore {
         });
     }
 
-    private Uni<Applied> applyIn(SqlConnection conn, UUID sagaId, Function<Instant, SagaInput> input) {
+    /** Applies an input to a saga inside the caller's transaction (e.g. a dead-letter redrive). */
+    public Uni<Applied> applyIn(SqlConnection conn, UUID sagaId, Function<Instant, SagaInput> input) {
         return conn.preparedQuery("SELECT flow, flow_version FROM saga WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(sagaId))
                 .chain(rows -> {
@@ -237,12 +248,8 @@ public class SagaStore {
                                     .addValue(state.seq()).addValue(at(now))));
         }
         if (!d.commands().isEmpty()) {
-            List<Tuple> rows = d.commands().stream().map(c -> outboxRow(flow, state.id(), c)).toList();
-            List<Tuple> ids = d.commands().stream().map(c -> Tuple.of(c.messageId())).toList();
-            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO sagaflow_outbox (id, aggregatetype, aggregateid, "
-                            + "type, payload, step, kind, idempotency_key, reply_to, http_url, http_timeout_ms) "
-                            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11)").executeBatch(rows))
-                    .chain(() -> conn.preparedQuery("DELETE FROM sagaflow_outbox WHERE id = $1").executeBatch(ids));
+            List<Outbox.Row> rows = d.commands().stream().map(c -> outboxRow(flow, state.id(), c)).toList();
+            chain = chain.chain(() -> Outbox.write(conn, rows));
         }
         if (!d.cancelledTimers().isEmpty()) {
             List<Tuple> keys = d.cancelledTimers().stream().map(k -> timerKey(state.id(), k)).toList();
@@ -256,27 +263,52 @@ public class SagaStore {
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (saga_id, type, step, kind, run, attempt) "
                     + "DO UPDATE SET due_at = EXCLUDED.due_at").executeBatch(timers));
         }
+        chain = chain.chain(() -> deadLetterChanges(conn, before, state, d));
         return chain.map(ignored -> state);
     }
 
-    private Tuple outboxRow(SagaFlow flow, UUID sagaId, Decision.Command c) {
+    /**
+     * A saga that ends FAILED is a dead letter, written with the event that failed it; an operator retry settles
+     * it (RESOLVED when done through the saga API; the redrive's outcome when done by a redrive).
+     */
+    private Uni<Void> deadLetterChanges(SqlConnection conn, SagaState before, SagaState after, Decision d) {
+        String origin = after.id().toString();
+        if (after.status() == SagaStatus.FAILED && before.status() != SagaStatus.FAILED) {
+            ObjectNode payload = json.createObjectNode().put("sagaId", origin).put("flow", after.flow())
+                    .put("flowVersion", after.flowVersion());
+            payload.set("input", after.input());
+            int attempts = after.steps().values().stream().mapToInt(SagaState.StepState::attempts).sum();
+            return deadLetters.record(conn, new NewDeadLetter(DeadLetterSource.SAGA, origin, Optional.of(after.flow()),
+                    "saga-failed", after.error().orElse("the saga failed"), Optional.of(write(payload)), Map.of(),
+                    attempts)).replaceWithVoid();
+        }
+        Optional<String> resumed = d.events().stream().filter(e -> e instanceof SagaEvent.SagaResumed)
+                .map(e -> ((SagaEvent.SagaResumed) e).reason()).findFirst();
+        if (resumed.isPresent()) {
+            return deadLetters.resolve(conn, DeadLetterSource.SAGA, origin, "saga retried: " + resumed.get());
+        }
+        boolean rerun = after.steps().values().stream().anyMatch(s -> s.runsByKind().values().stream().anyMatch(n -> n > 1));
+        if (rerun && after.status().terminal() && after.status() != before.status()) {
+            return deadLetters.originSucceeded(conn, DeadLetterSource.SAGA, origin, "saga " + after.status());
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Outbox.Row outboxRow(SagaFlow flow, UUID sagaId, Decision.Command c) {
         Participant participant = flow.participants().get(c.participant());
         String topic;
-        String url = null;
-        Long timeout = null;
+        Optional<String> url = Optional.empty();
+        Optional<Long> timeout = Optional.empty();
         if (participant instanceof KafkaParticipant kafka) {
             topic = kafka.topic();
         } else {
             HttpParticipant http = (HttpParticipant) participant;
             topic = config.httpConnector().topic();
-            url = http.commandUri(c.command()).toString();
-            timeout = c.timeoutMillis();
+            url = Optional.of(http.commandUri(c.command()).toString());
+            timeout = Optional.of(c.timeoutMillis());
         }
-        Tuple t = Tuple.tuple();
-        t.addValue(c.messageId()).addValue(topic).addValue(sagaId.toString()).addValue(c.command())
-                .addValue(write(c.input())).addValue(c.step()).addValue(c.kind().wire())
-                .addValue(c.idempotencyKey()).addValue(config.replies().topic()).addValue(url).addValue(timeout);
-        return t;
+        return new Outbox.Row(c.messageId(), topic, sagaId.toString(), c.command(), Optional.of(write(c.input())),
+                c.step(), c.kind().wire(), c.idempotencyKey(), config.replies().topic(), url, timeout);
     }
 
     private static Tuple timerKey(UUID sagaId, TimerKey k) {
