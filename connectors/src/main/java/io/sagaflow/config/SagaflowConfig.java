@@ -190,6 +190,13 @@ public interface SagaflowConfig {
         /** Timers claimed and fired in one transaction. */
         @WithDefault("64")
         int batchSize();
+
+        /**
+         * Longest a step timeout waits past its due time while its saga's reply partition has no live owner (a dead
+         * node's partitions move only after Kafka's session timeout, 10 s); after that it fires anyway.
+         */
+        @WithDefault("30s")
+        Duration timeoutDeferralMax();
     }
 
     interface Flows {

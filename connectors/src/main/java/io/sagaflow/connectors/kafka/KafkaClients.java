@@ -74,4 +74,24 @@ public class KafkaClients {
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
         }
     }
+
+    /** The number of partitions of an existing topic. */
+    public int partitions(String topic) {
+        Properties a = new Properties();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        try (Admin admin = Admin.create(a)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+    }
+
+    /** The partition Kafka's default partitioner gives a record with this (UTF-8 string) key. */
+    public static int partitionOf(String key, int partitions) {
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes)) % partitions;
+    }
 }

@@ -35,12 +35,14 @@ public class NodeRegistry {
     private final ReplyConsumer replies;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ReplyOwnership ownership;
     private final String nodeId;
     private Thread loop;
     private volatile boolean running;
 
     public NodeRegistry(Pool pool, SagaflowConfig config, OutboxRelay relay, ReplyConsumer replies, ObjectMapper json,
-                        Clock clock) {
+                        Clock clock, ReplyOwnership ownership) {
+        this.ownership = ownership;
         this.pool = pool;
         this.config = config;
         this.relay = relay;
@@ -111,5 +113,39 @@ public class NodeRegistry {
         pool.preparedQuery("UPDATE engine_node SET heartbeat_at = $2, holds = $3::text::jsonb WHERE id = $1")
                 .execute(Tuple.of(nodeId, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), holds.toString()))
                 .await().atMost(Duration.ofSeconds(10));
+        refreshOwnership();
     }
+
+    /**
+     * Reply partitions held by nodes whose heartbeat is fresh (younger than 2.5 heartbeats: one missed beat is
+     * tolerated, a killed node drops out within seconds, long before Kafka moves its partitions).
+     */
+    private void refreshOwnership() {
+        Duration fresh = config.nodes().heartbeat().multipliedBy(5).dividedBy(2);
+        String prefix = config.replies().topic() + "-";
+        var rows = pool.preparedQuery("SELECT holds FROM engine_node WHERE heartbeat_at > $1")
+                .execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(fresh), ZoneOffset.UTC)))
+                .await().atMost(Duration.ofSeconds(10));
+        java.util.Set<Integer> owned = new java.util.HashSet<>();
+        for (var row : rows) {
+            var held = row.getJsonObject("holds").getJsonArray("replyPartitions");
+            if (held == null) {
+                continue;
+            }
+            for (Object p : held) {
+                String name = String.valueOf(p);
+                if (name.startsWith(prefix)) {
+                    owned.add(Integer.parseInt(name.substring(prefix.length())));
+                }
+            }
+        }
+        // A partition counts once it was held at two heartbeats in a row: a node that was just given a dead node's
+        // partition gets a heartbeat's time to read the replies waiting there before their sagas' timeouts fire.
+        java.util.Set<Integer> settled = new java.util.HashSet<>(owned);
+        settled.retainAll(previouslyOwned);
+        previouslyOwned = owned;
+        ownership.owned(settled);
+    }
+
+    private java.util.Set<Integer> previouslyOwned = java.util.Set.of();
 }

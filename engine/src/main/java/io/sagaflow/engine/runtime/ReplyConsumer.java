@@ -49,6 +49,7 @@ public class ReplyConsumer {
     private final MeterRegistry metrics;
     private final Pool pool;
     private final DeadLetterStore deadLetters;
+    private final ReplyOwnership ownership;
     private final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running;
 
@@ -58,7 +59,8 @@ public class ReplyConsumer {
     }
 
     public ReplyConsumer(SagaflowConfig config, KafkaClients kafka, SagaStore store, ObjectMapper json,
-                         MeterRegistry metrics, Pool pool, DeadLetterStore deadLetters) {
+                         MeterRegistry metrics, Pool pool, DeadLetterStore deadLetters, ReplyOwnership ownership) {
+        this.ownership = ownership;
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.config = config;
@@ -70,6 +72,7 @@ public class ReplyConsumer {
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         kafka.ensureTopics(List.of(config.replies().topic()));
+        ownership.partitionCount(kafka.partitions(config.replies().topic()));
         running = true;
         // Several consumers of one group: partitions (hence sagas) are spread over them and applied in parallel.
         for (int i = 0; i < config.replies().consumers(); i++) {

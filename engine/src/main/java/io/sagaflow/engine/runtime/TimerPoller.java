@@ -24,10 +24,12 @@ public class TimerPoller {
     private final SagaStore store;
     private final SagaflowConfig config;
     private final MeterRegistry metrics;
+    private final ReplyOwnership ownership;
     private Thread loop;
     private volatile boolean running;
 
-    public TimerPoller(SagaStore store, SagaflowConfig config, MeterRegistry metrics) {
+    public TimerPoller(SagaStore store, SagaflowConfig config, MeterRegistry metrics, ReplyOwnership ownership) {
+        this.ownership = ownership;
         this.store = store;
         this.config = config;
         this.metrics = metrics;
@@ -50,7 +52,7 @@ public class TimerPoller {
     private void run() {
         while (running) {
             try {
-                int fired = store.fireDueTimers(config.timers().batchSize()).await().atMost(Duration.ofSeconds(60));
+                int fired = store.fireDueTimers(config.timers().batchSize(), ownership::ownedByALiveNode).await().atMost(Duration.ofSeconds(60));
                 metrics.counter("sagaflow.timers.fired").increment(fired);
                 if (fired < config.timers().batchSize()) {
                     Thread.sleep(config.timers().pollInterval().toMillis());

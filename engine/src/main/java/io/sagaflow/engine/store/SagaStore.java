@@ -17,6 +17,9 @@ import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
 import io.sagaflow.engine.saga.SagaStatus;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.time.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sagaflow.engine.outbox.Outbox;
 import io.sagaflow.engine.saga.Decision;
 import io.sagaflow.engine.saga.RecordedEvent;
@@ -57,9 +60,11 @@ public class SagaStore {
     private final EventCodec codec;
     private final Clock clock;
     private final DeadLetterStore deadLetters;
+    private final MeterRegistry metrics;
 
     public SagaStore(Pool pool, FlowRegistry flows, SagaflowConfig config, ObjectMapper json, Clock clock,
-                     DeadLetterStore deadLetters) {
+                     DeadLetterStore deadLetters, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.flows = flows;
@@ -170,26 +175,49 @@ public class SagaStore {
                 });
     }
 
+    /** A timer that is due but must wait: how long it has waited bounds the wait. */
+    private static final Duration DEFERRAL_STEP = Duration.ofSeconds(1);
+
     /**
      * Claims up to {@code limit} due timers (SKIP LOCKED: nodes never fire the same timer twice) and applies them,
-     * in one transaction: a crash before commit leaves the timers in place. Returns how many fired.
+     * in one transaction: a crash before commit leaves the timers in place. A step timeout whose saga's reply
+     * partition has no live owner ({@code replyOwned} false) is put back for a second, up to
+     * {@code sagaflow.timers.timeout-deferral-max} past its due time: its reply may be waiting unread on a dead
+     * node's partition. Returns how many fired.
      */
-    public Uni<Integer> fireDueTimers(int limit) {
+    public Uni<Integer> fireDueTimers(int limit, Predicate<UUID> replyOwned) {
+        Instant now = clock.instant();
+        Instant deferUntil = now.minus(config.timers().timeoutDeferralMax());
         return pool.withTransaction(conn -> conn.preparedQuery(
                         "DELETE FROM saga_timer WHERE (saga_id, type, step, kind, run, attempt) IN ("
                                 + "SELECT saga_id, type, step, kind, run, attempt FROM saga_timer WHERE due_at <= $1 "
                                 + "ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
-                                + "RETURNING saga_id, type, step, kind, run, attempt")
-                .execute(Tuple.of(at(clock.instant()), limit))
+                                + "RETURNING saga_id, type, step, kind, run, attempt, due_at, deferred_from")
+                .execute(Tuple.of(at(now), limit))
                 .chain(rows -> {
                     List<Work> work = new ArrayList<>();
+                    List<Tuple> deferred = new ArrayList<>();
                     for (Row row : rows) {
+                        UUID sagaId = row.getUUID("saga_id");
                         TimerKey key = new TimerKey(TimerKey.Type.valueOf(row.getString("type")), row.getString("step"),
                                 CommandKind.valueOf(row.getString("kind")), row.getInteger("run"), row.getInteger("attempt"));
-                        work.add(new Work(row.getUUID("saga_id"), now -> new SagaInput.TimerFired(key, now)));
+                        OffsetDateTime firstDue = Optional.ofNullable(row.getOffsetDateTime("deferred_from"))
+                                .orElse(row.getOffsetDateTime("due_at"));
+                        if (key.type() == TimerKey.Type.TIMEOUT && !replyOwned.test(sagaId)
+                                && firstDue.toInstant().isAfter(deferUntil)) {
+                            deferred.add(timerKey(sagaId, key).addValue(at(now.plus(DEFERRAL_STEP))).addValue(firstDue));
+                            continue;
+                        }
+                        work.add(new Work(sagaId, at -> new SagaInput.TimerFired(key, at)));
                     }
                     work.sort(java.util.Comparator.comparing(Work::sagaId));
                     Uni<Void> chain = Uni.createFrom().voidItem();
+                    if (!deferred.isEmpty()) {
+                        chain = conn.preparedQuery("INSERT INTO saga_timer (saga_id, type, step, kind, run, attempt, due_at, "
+                                + "deferred_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(deferred)
+                                .invoke(() -> metrics.counter("sagaflow.timers.deferred").increment(deferred.size()))
+                                .replaceWithVoid();
+                    }
                     for (Work w : work) {
                         chain = chain.chain(() -> applyIn(conn, w.sagaId(), w.input()).replaceWithVoid());
                     }

@@ -118,9 +118,10 @@ class CrashRecoveryIT {
     void anEngineKilledWhileCompensatingFinishesEveryCompensationAfterARestart() throws Exception {
         EngineProcess first = engine("node-a");
         deploy(first);
-        // One retry of the refund, so the policy (3 attempts) keeps a spare for the attempt the crash may cost
-        // (an attempt in flight when the engine dies times out and counts as failed).
-        List<String> ids = startSagas(first, 10, "{\"inventory\":\"fail\",\"payments\":\"compensation-retry:1\"}");
+        // Two planned refund failures with a policy of 3 attempts: no spare. An attempt whose reply waits on the dead
+        // node's reply partition must not time out (its timeout is deferred until a live node owns the partition),
+        // or a saga would end FAILED instead of COMPENSATED.
+        List<String> ids = startSagas(first, 10, "{\"inventory\":\"fail\",\"payments\":\"compensation-retry:2\"}");
         await().atMost(Duration.ofSeconds(60)).until(() -> statuses().containsValue("COMPENSATING"));
         first.kill();
 
