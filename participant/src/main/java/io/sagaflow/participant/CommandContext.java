@@ -1,0 +1,48 @@
+package io.sagaflow.participant;
+
+import java.util.Objects;
+
+/**
+ * Everything a command says about itself besides its input.
+ *
+ * @param sagaId         the saga
+ * @param step           the step of the flow
+ * @param kind           action, compensation, try, confirm or cancel
+ * @param command        the participant's command name
+ * @param messageId      the id of this attempt's message (empty over HTTP, where there is none)
+ * @param idempotencyKey {@code {sagaId}:{step}:{kind}[:n]}, the same on every attempt of one run
+ */
+public record CommandContext(String sagaId, String step, Kind kind, String command, String messageId,
+                             String idempotencyKey) {
+
+    /** Checks that the fields the barrier keys on are present. */
+    public CommandContext {
+        requireText(sagaId, "sagaId");
+        requireText(step, "step");
+        Objects.requireNonNull(kind, "kind must not be null");
+        requireText(command, "command");
+        Objects.requireNonNull(messageId, "messageId must not be null (empty when there is none)");
+        requireText(idempotencyKey, "idempotencyKey");
+    }
+
+    /**
+     * The barrier's branch: the step plus the operator's run suffix of the Idempotency-Key ({@code :n}, n >= 2),
+     * so a re-run is a new branch and does not replay the outcome of the run before it.
+     */
+    public String branch() {
+        String prefix = sagaId + ":" + step + ":" + kind.wire() + ":";
+        if (idempotencyKey.startsWith(prefix)) {
+            String run = idempotencyKey.substring(prefix.length());
+            if (run.matches("[0-9]+")) {
+                return step + ":" + run;
+            }
+        }
+        return step;
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank, was " + (value == null ? "null" : "'" + value + "'"));
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.sagaflow.participant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagaflow.participant.internal.BarrierRules;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A Kafka participant (SPEC §5): consumes the participant's command topic, runs each command through a
+ * {@link CommandHandler}, and replies on the command's {@code sagaflow-reply-to} topic. A poll's offsets are
+ * committed only after Kafka acknowledged all its replies, so a crash redelivers commands (the barrier answers
+ * the duplicates) and never loses a reply.
+ */
+public final class KafkaParticipantRunner implements AutoCloseable {
+
+    /** Code of the FAILURE answered to a command record that cannot be read (bad headers, not JSON). */
+    public static final String UNREADABLE_COMMAND = "unreadable-command";
+
+    private static final Logger LOG = Logger.getLogger(KafkaParticipantRunner.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private static final Duration BACKOFF_AFTER_FAILED_BATCH = Duration.ofSeconds(1);
+
+    /**
+     * Where to read commands.
+     *
+     * @param bootstrapServers Kafka's {@code host:port} list
+     * @param topic            the participant's command topic (the flow's {@code kafka.topic})
+     * @param groupId          the consumer group shared by all instances of the participant
+     */
+    public record Options(String bootstrapServers, String topic, String groupId) {
+        /** All three are required. */
+        public Options {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers must not be null");
+            Objects.requireNonNull(topic, "topic must not be null");
+            Objects.requireNonNull(groupId, "groupId must not be null");
+        }
+    }
+
+    private final CommandHandler handler;
+    private final Options options;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Thread thread;
+    private volatile boolean running;
+
+    /** A runner; call {@link #start()} to begin consuming. */
+    public KafkaParticipantRunner(CommandHandler handler, Options options) {
+        this.handler = Objects.requireNonNull(handler, "handler must not be null");
+        this.options = Objects.requireNonNull(options, "options must not be null");
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Bytes, not strings: decoding happens in our code, so a bad record is answered instead of poisoning poll().
+        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        thread = new Thread(this::run, "sagaflow-participant-" + options.topic());
+    }
+
+    /** Subscribes and starts consuming on a thread of its own. */
+    public KafkaParticipantRunner start() {
+        running = true;
+        consumer.subscribe(List.of(options.topic()));
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                if (records.isEmpty()) {
+                    continue;
+                }
+                try {
+                    replyToAll(records);
+                    consumer.commitSync(nextOffsets(records));
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // A reply was not acknowledged: read the batch again (the barrier makes that harmless).
+                    LOG.log(Level.WARNING, "replies of a batch on " + options.topic() + " failed; redelivering", e);
+                    rewind(records);
+                    Thread.sleep(BACKOFF_AFTER_FAILED_BATCH.toMillis());
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "participant runner on " + options.topic() + " stopped", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void replyToAll(ConsumerRecords<byte[], byte[]> records) throws Exception {
+        List<Future<?>> acks = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            reply(record).ifPresent(r -> acks.add(producer.send(r)));
+        }
+        for (Future<?> ack : acks) {
+            ack.get();
+        }
+    }
+
+    /** The reply to one record; empty when it names no reply address (it is then logged and skipped). */
+    private Optional<ProducerRecord<byte[], byte[]>> reply(ConsumerRecord<byte[], byte[]> record) {
+        Headers h = record.headers();
+        Optional<String> sagaId = header(h, Wire.SAGA_ID);
+        Optional<String> step = header(h, Wire.STEP);
+        Optional<String> kindName = header(h, Wire.KIND);
+        Optional<String> messageId = header(h, Wire.MESSAGE_ID);
+        String replyTo = header(h, Wire.REPLY_TO).orElse(Wire.DEFAULT_REPLY_TOPIC);
+        if (sagaId.isEmpty() || step.isEmpty() || kindName.isEmpty() || messageId.isEmpty()) {
+            LOG.warning(() -> "skipping a record of " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + " that names no saga, step, kind or message id: it cannot be answered");
+            return Optional.empty();
+        }
+        Outcome outcome = outcomeOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
+        ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(replyTo, utf8(sagaId.get()), json(outcome.body()));
+        reply.headers().add(Wire.SAGA_ID, utf8(sagaId.get()));
+        reply.headers().add(Wire.STEP, utf8(step.get()));
+        reply.headers().add(Wire.KIND, utf8(kindName.get()));
+        reply.headers().add(Wire.MESSAGE_ID, utf8(messageId.get()));
+        reply.headers().add(Wire.OUTCOME, utf8(outcome.wire()));
+        return Optional.of(reply);
+    }
+
+    private Outcome outcomeOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
+                              String messageId) {
+        CommandContext ctx;
+        JsonNode input;
+        try {
+            Kind kind = Kind.fromWire(kindName)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown kind '" + kindName + "'"));
+            Headers h = record.headers();
+            ctx = new CommandContext(sagaId, step, kind, header(h, Wire.COMMAND).orElse(""), messageId,
+                    header(h, Wire.IDEMPOTENCY_KEY).orElse(""));
+            input = record.value() == null ? JSON.nullNode() : JSON.readTree(record.value());
+        } catch (Exception e) {
+            // Final: the same bytes would be just as unreadable on every retry.
+            return new Outcome.Failure(UNREADABLE_COMMAND, e.getMessage());
+        }
+        try {
+            return handler.handle(ctx, input).toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            return BarrierRules.fromException(e);
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private static Optional<String> header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null || header.value().length == 0
+                ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] json(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops consuming; a poll in progress finishes its replies or is redelivered to another instance. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(CLOSE_WAIT.toMillis());
+        producer.close(CLOSE_WAIT);
+    }
+}
