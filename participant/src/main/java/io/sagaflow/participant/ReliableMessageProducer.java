@@ -52,6 +52,26 @@ public final class ReliableMessageProducer {
      */
     public String send(String flow, String key, JsonNode payload, LocalTransaction localTx) throws Exception {
         String id = prepare(flow, key, payload);
+        runLocally(id, localTx);
+        decide(id, "commit");
+        return id;
+    }
+
+    /**
+     * The steps of {@link #send} one by one, for producers that must split them: prepares the message (PREPARED in
+     * the engine) and returns its id. Nothing is published until the message is committed.
+     */
+    public String prepare(String flow, String key, JsonNode payload) {
+        return prepareAt(flow, key, payload);
+    }
+
+    /**
+     * Runs the local transaction together with the row that tells the check-back COMMITTED. When it throws, the
+     * local work is rolled back, the engine told to roll the message back, and the exception rethrown. When it
+     * commits, the message is as good as committed: if the producer dies before {@link #commit}, the engine's
+     * check-back finds the row and commits it.
+     */
+    public void runLocally(String id, LocalTransaction localTx) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -65,11 +85,14 @@ public final class ReliableMessageProducer {
                 throw e;
             }
         }
-        decide(id, "commit");
-        return id;
     }
 
-    private String prepare(String flow, String key, JsonNode payload) {
+    /** Tells the engine to publish the message (best effort: the check-back settles it when this does not arrive). */
+    public void commit(String id) {
+        decide(id, "commit");
+    }
+
+    private String prepareAt(String flow, String key, JsonNode payload) {
         ObjectNode body = JSON.createObjectNode();
         body.put("flow", flow);
         body.put("key", key);
