@@ -97,8 +97,14 @@ public class MessageCheckBack {
         for (int i = 0; i < claims.size(); i++) {
             MessageStore.Claim claim = claims.get(i);
             MessageInput.Checked answer = calls.get(i).join();
-            // A failure here leaves the message PREPARED with its lease: it is checked again when the lease ends.
-            store.act(claim.id(), answer).await().atMost(DB_LIMIT);
+            try {
+                store.act(claim.id(), answer).await().atMost(DB_LIMIT);
+            } catch (RuntimeException e) {
+                // The message stays PREPARED with its lease and is checked again when the lease ends; the answer
+                // was not recorded, so it is not counted. The other answers of this round still apply.
+                LOG.warnf("applying the check-back answer %s of message %s failed: %s", answer.answer(), claim.id(),
+                        e.getMessage());
+            }
         }
         return claims.size();
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Marks committed messages DELIVERED once Kafka acknowledged them: the relay tells it, batch by batch, before it
@@ -18,6 +19,8 @@ public class MessageDeliveryTracker implements PublishedListener {
     /** The relay's thread waits for this at most; a failure makes the relay retry the batch's news. */
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
+    private static final Logger LOG = Logger.getLogger(MessageDeliveryTracker.class);
+
     private final MessageStore store;
 
     public MessageDeliveryTracker(MessageStore store) {
@@ -29,7 +32,12 @@ public class MessageDeliveryTracker implements PublishedListener {
         List<UUID> messages = new ArrayList<>();
         for (Published p : records) {
             if (MessageStore.KIND.equals(p.kind())) {
-                messages.add(UUID.fromString(p.id()));
+                try {
+                    messages.add(UUID.fromString(p.id()));
+                } catch (IllegalArgumentException e) {
+                    // Not one of ours (the engine writes UUIDs): throwing would make the relay retry it forever.
+                    LOG.warnf("ignoring a published record of kind message whose id is not a UUID: %s", p.id());
+                }
             }
         }
         if (!messages.isEmpty()) {

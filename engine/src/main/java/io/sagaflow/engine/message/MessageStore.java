@@ -255,7 +255,7 @@ public class MessageStore {
             return Uni.createFrom().voidItem();
         }
         UUID id = row.getUUID("id");
-        MessageState before = row.getInteger("last_seq") == 0 ? MessageState.PREPARED : state(row);
+        MessageState before = state(row);
         MessageState after = before;
         long seq = row.getLong("last_seq");
         List<Tuple> events = new ArrayList<>();

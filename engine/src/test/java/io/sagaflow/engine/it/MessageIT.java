@@ -129,6 +129,9 @@ class MessageIT {
                 .containsExactly("MessagePrepared", "MessageCommitted", "MessageDelivered");
         assertThat(delivered.getList("events.seq", Integer.class)).containsExactly(1, 2, 3);
         assertThat(delivered.getString("events[1].data.by")).isEqualTo("PRODUCER");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("sagaflow_messages_total{status=\"DELIVERED\"}",
+                "sagaflow_messages_delivery_latency_seconds_count");
 
         // a second commit is a no-op; a rollback after the commit is refused
         given().post("/api/messages/" + id + "/commit").then().statusCode(200);
@@ -172,6 +175,13 @@ class MessageIT {
         given().get("/api/messages?after=garbage").then().statusCode(400).contentType(PROBLEM);
         given().contentType(ContentType.JSON).body("{\"consumer\":\"c\",\"reason\":\"r\"}")
                 .post("/api/messages/" + UUID.randomUUID() + "/dead-letter").then().statusCode(404).contentType(PROBLEM);
+        // a Saga flow is not a Message flow
+        Api.postYaml("apiVersion: sagaflow.io/v1\nkind: Saga\nmetadata: { name: saga-" + SUFFIX + ", version: 1 }\n"
+                + "spec:\n  participants:\n    p: { kafka: { topic: it.saga." + SUFFIX + " } }\n  steps:\n"
+                + "    - { name: s, participant: p, action: a }\n").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        given().contentType(ContentType.JSON).body("{\"flow\":\"saga-" + SUFFIX + "\",\"key\":\"k\",\"payload\":{}}")
+                .post("/api/messages").then().statusCode(400).contentType(PROBLEM)
+                .body("type", org.hamcrest.Matchers.endsWith("/wrong-kind"));
     }
 
     @Test
@@ -220,6 +230,8 @@ class MessageIT {
         assertThat(message.getList("events.data.by")).contains("CHECK_BACK");
         assertThat(message.getString("nextCheckAt")).isNull();
         assertThat(awaitRecords(CHECKED_TOPIC, id, 1)).hasSize(1);
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .contains("sagaflow_messages_check_backs_total{answer=\"COMMITTED\"}");
     }
 
     @Test
