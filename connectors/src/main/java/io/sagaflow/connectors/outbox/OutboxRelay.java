@@ -9,12 +9,12 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.kafka.Headers;
 import io.sagaflow.connectors.kafka.KafkaClients;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import io.sagaflow.connectors.kafka.Headers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -338,7 +338,7 @@ public class OutboxRelay {
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {
-        org.apache.kafka.common.header.Header h = record.headers().lastHeader(name);
+        var h = record.headers().lastHeader(name);
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
