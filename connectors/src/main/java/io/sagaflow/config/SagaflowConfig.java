@@ -42,6 +42,30 @@ public interface SagaflowConfig {
     /** The dead-letter store: what the engine or a connector gave up on (docs/dead-letters.md). */
     DeadLetters deadLetters();
 
+    /** Reliable two-phase messages ({@code kind: Message}): the check-back poller (docs/messages.md). */
+    Messages messages();
+
+    interface Messages {
+        /** Whether this node runs check-backs; any number of nodes may, each message is checked by one at a time. */
+        @WithDefault("true")
+        boolean checkBackEnabled();
+
+        /** How long the check-back poller sleeps when no check-back is due. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Check-backs claimed, and called in parallel, per poll. */
+        @WithDefault("16")
+        int batchSize();
+
+        /**
+         * Limit of one check-back call. The claim's lease is the flow's {@code every} but never shorter than this,
+         * so no other node checks the same message while a call is still running.
+         */
+        @WithDefault("5s")
+        Duration checkTimeout();
+    }
+
     interface DeadLetters {
         /** Topic every change of the store is mirrored to (through the outbox, never by a second write). */
         @WithDefault("sagaflow.dead-letters")

@@ -9,10 +9,12 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.kafka.Headers;
 import io.sagaflow.connectors.kafka.KafkaClients;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,6 +58,7 @@ public class OutboxRelay {
     private final JdbcTarget db;
     private final Counter relayed;
     private final Timer batchTime;
+    private final List<PublishedListener> listeners;
     private ExecutorService executor;
     private Thread leadership;
     private Connection lockConnection;
@@ -67,8 +70,10 @@ public class OutboxRelay {
     public OutboxRelay(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics,
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
                        @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String user,
-                       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+                       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+                       Instance<PublishedListener> listeners) {
         this.config = config;
+        this.listeners = listeners.stream().toList();
         this.kafka = kafka;
         this.db = JdbcTarget.parse(jdbcUrl, user, password.orElse(""));
         this.relayed = metrics.counter("sagaflow.outbox.relayed");
@@ -257,13 +262,20 @@ public class OutboxRelay {
             throws InterruptedException {
         long started = System.nanoTime();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
+        List<PublishedListener.Published> published = new ArrayList<>(records.size());
         for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
             SourceRecord r = change.value();
             if (r.topic() != null && r.value() != null) {
-                out.add(toKafka(r));
+                ProducerRecord<byte[], byte[]> record = toKafka(r);
+                out.add(record);
+                published.add(new PublishedListener.Published(header(record, Headers.MESSAGE_ID),
+                        header(record, Headers.KIND), record.topic()));
             }
         }
         sendUntilAcknowledged(out);
+        // Before the offsets: a crash in between re-publishes the batch and tells the listeners again (harmless),
+        // whereas telling them after the offsets could lose the news for good.
+        tellUntilAccepted(published);
         for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
             committer.markProcessed(change);
         }
@@ -297,6 +309,37 @@ public class OutboxRelay {
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
+    }
+
+    /** A listener failing (e.g. its database is briefly away) holds the offsets back and is asked again. */
+    private void tellUntilAccepted(List<PublishedListener.Published> published) throws InterruptedException {
+        if (published.isEmpty()) {
+            return;
+        }
+        for (PublishedListener listener : listeners) {
+            long backoff = 100;
+            while (true) {
+                try {
+                    listener.published(published);
+                    break;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (!running) {
+                        throw new InterruptedException("relay stopping before its listeners accepted a batch");
+                    }
+                    LOG.warnf("telling %s about %d published records failed (%s); retrying in %d ms",
+                            listener.getClass().getSimpleName(), published.size(), e.getMessage(), backoff);
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, 5000);
+                }
+            }
+        }
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static ProducerRecord<byte[], byte[]> toKafka(SourceRecord r) {

@@ -1,0 +1,238 @@
+package io.sagaflow.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagaflow.engine.deadletter.DeadLetterStore;
+import io.sagaflow.engine.message.Actor;
+import io.sagaflow.engine.message.MessageDecision;
+import io.sagaflow.engine.message.MessageInput;
+import io.sagaflow.engine.message.MessageStatus;
+import io.sagaflow.engine.message.MessageStore;
+import io.sagaflow.engine.message.MessageView;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+/** Reliable two-phase messages over HTTP (SPEC §3.2, §4; docs/messages.md). */
+@Path("/api/messages")
+@Produces(MediaType.APPLICATION_JSON)
+public class MessageResource {
+
+    private static final int MAX_LIMIT = 500;
+    private static final String PREPARE_SHAPE = "{\"flow\": \"<name>\", \"key\": \"<record key>\", \"payload\": {...}}";
+    private static final String REPORT_SHAPE = "{\"consumer\": \"<group>\", \"reason\": \"<code>\", \"attempts\": n, "
+            + "\"detail\": \"...\"}";
+
+    private final MessageStore store;
+    private final DeadLetterStore deadLetters;
+    private final ObjectMapper json;
+
+    public MessageResource(MessageStore store, DeadLetterStore deadLetters, ObjectMapper json) {
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.json = json;
+    }
+
+    /** A page of messages (without their histories); pass {@code next} as {@code after} for the following page. */
+    public record Page(List<MessageView> items, String next) {
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Prepare a message on the newest version of a Message flow",
+            description = "201 with the PREPARED message. With an Idempotency-Key already used for the same flow, key "
+                    + "and payload: 200 with that message; used for another body: 409.")
+    public Uni<Response> prepare(String body, @Parameter(description = "makes the prepare idempotent; kept as long as "
+            + "the message") @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        JsonNode request = object(body, PREPARE_SHAPE);
+        String flow = text(request, "flow", PREPARE_SHAPE);
+        String key = text(request, "key", PREPARE_SHAPE);
+        JsonNode payload = request.get("payload");
+        if (payload == null || payload.isNull()) {
+            throw Problem.badRequest("invalid-request", "body must be " + PREPARE_SHAPE + "; 'payload' is missing");
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > SagaResource.MAX_KEY_LENGTH)) {
+            throw Problem.badRequest("invalid-idempotency-key",
+                    "Idempotency-Key must be 1 to " + SagaResource.MAX_KEY_LENGTH + " characters");
+        }
+        return store.prepare(flow, key, payload, Optional.ofNullable(idempotencyKey)).chain(result -> {
+            if (result instanceof MessageStore.PrepareResult.KeyReused reused) {
+                return Uni.createFrom().failure(new Problem(409, "idempotency-key-reused", "Idempotency-Key reused",
+                        "Idempotency-Key '" + idempotencyKey + "' was used for another request body",
+                        Map.of("messageId", reused.id().toString())));
+            }
+            int status = result instanceof MessageStore.PrepareResult.Prepared ? 201 : 200;
+            return view(result.id()).map(v -> Response.status(status)
+                    .header("Location", "/api/messages/" + v.id()).entity(v).build());
+        });
+    }
+
+    @POST
+    @Path("/{id}/commit")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Commit a PREPARED (or UNDECIDED) message: it is published to the flow's topic",
+            description = "Idempotent: committing a committed message answers 200 and changes nothing. 409 after a rollback.")
+    public Uni<MessageView> commit(@PathParam("id") String id) {
+        return decide(parseId(id), new MessageInput.Commit(Actor.PRODUCER));
+    }
+
+    @POST
+    @Path("/{id}/rollback")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Roll a PREPARED (or UNDECIDED) message back: it is never published",
+            description = "Idempotent: rolling back a rolled-back message answers 200. 409 after a commit.")
+    public Uni<MessageView> rollback(@PathParam("id") String id) {
+        return decide(parseId(id), new MessageInput.Rollback(Actor.PRODUCER));
+    }
+
+    private Uni<MessageView> decide(UUID id, MessageInput input) {
+        return store.act(id, input).chain(decision -> {
+            if (decision.isEmpty()) {
+                return Uni.createFrom().failure(unknown(id));
+            }
+            if (decision.get().outcome() instanceof MessageDecision.Outcome.Refused refused) {
+                return Uni.createFrom().failure(new Problem(409, "message-decided", "Message already decided",
+                        refused.reason(), Map.of("messageId", id.toString())));
+            }
+            return view(id);
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A message with its event history")
+    public Uni<MessageView> get(@PathParam("id") String id) {
+        return view(parseId(id));
+    }
+
+    @GET
+    @Operation(summary = "Messages, newest first, with filters and cursor paging",
+            description = "Items come without their event history. Pass the 'next' cursor of a page as 'after'.")
+    public Uni<Page> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
+                          @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw Problem.badRequest("invalid-limit", "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+        }
+        Optional<MessageStatus> wanted = Optional.ofNullable(status).map(s -> {
+            try {
+                return MessageStatus.valueOf(s);
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("invalid-status", "status must be one of "
+                        + Arrays.toString(MessageStatus.values()) + ", was " + s);
+            }
+        });
+        Optional<MessageStore.Cursor> cursor = Optional.ofNullable(after).map(MessageResource::parseCursor);
+        return store.list(new MessageStore.Filter(wanted, Optional.ofNullable(flow)), cursor, limit + 1).map(items -> {
+            boolean more = items.size() > limit;
+            List<MessageView> page = more ? items.subList(0, limit) : items;
+            String next = more ? encode(page.get(limit - 1)) : null;
+            return new Page(page, next);
+        });
+    }
+
+    @POST
+    @Path("/{id}/dead-letter")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "A consumer reports a message it could not process within its delivery retries",
+            description = "Records a MESSAGE_DELIVERY dead letter (origin {id}:{consumer}); 201 with the letter, 200 "
+                    + "with the letter already open for that consumer. Redriving it publishes the message again. "
+                    + "409 when the message was never published.")
+    public Uni<Response> deadLetter(@PathParam("id") String id, String body) {
+        UUID messageId = parseId(id);
+        JsonNode request = object(body, REPORT_SHAPE);
+        String consumer = text(request, "consumer", REPORT_SHAPE);
+        String reason = text(request, "reason", REPORT_SHAPE);
+        JsonNode attemptsNode = request.path("attempts");
+        if (!attemptsNode.isMissingNode() && (!attemptsNode.canConvertToInt() || !attemptsNode.isIntegralNumber()
+                || attemptsNode.asInt() < 0)) {
+            throw Problem.badRequest("invalid-request", "'attempts' must be an integer >= 0, was " + attemptsNode);
+        }
+        String detail = request.path("detail").isTextual() ? request.path("detail").asText() : "";
+        MessageInput.DeliveryFailure failure = new MessageInput.DeliveryFailure(consumer, reason,
+                attemptsNode.asInt(0), detail);
+        return store.reportDeliveryFailure(messageId, failure).chain(report -> {
+            if (report instanceof MessageStore.DeliveryReport.Unknown) {
+                return Uni.createFrom().failure(unknown(messageId));
+            }
+            if (report instanceof MessageStore.DeliveryReport.Refused refused) {
+                return Uni.createFrom().failure(Problem.conflict("message-not-published", "Message not published",
+                        refused.reason()));
+            }
+            MessageStore.DeliveryReport.Recorded recorded = (MessageStore.DeliveryReport.Recorded) report;
+            return deadLetters.get(recorded.letterId()).map(letter -> Response.status(recorded.created() ? 201 : 200)
+                    .header("Location", "/api/dead-letters/" + recorded.letterId())
+                    .entity(letter.orElseThrow()).build());
+        });
+    }
+
+    private Uni<MessageView> view(UUID id) {
+        return store.get(id).map(v -> v.orElseThrow(() -> unknown(id)));
+    }
+
+    private JsonNode object(String body, String shape) {
+        try {
+            JsonNode node = body == null || body.isBlank() ? null : json.readTree(body);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (java.io.IOException e) {
+            // answered below
+        }
+        throw Problem.badRequest("invalid-request", "body must be a JSON object " + shape);
+    }
+
+    private static String text(JsonNode request, String field, String shape) {
+        JsonNode value = request.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw Problem.badRequest("invalid-request", "body must be " + shape + "; '" + field
+                    + "' must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static String encode(MessageView v) {
+        String raw = v.createdAt() + "|" + v.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageStore.Cursor parseCursor(String text) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+            String[] parts = raw.split("\\|", 2);
+            return new MessageStore.Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+        } catch (RuntimeException e) {
+            throw Problem.badRequest("invalid-cursor", "'after' must be the 'next' value of a previous page");
+        }
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw Problem.notFound("unknown-message", "no message " + id + " (message ids are UUIDs)");
+        }
+    }
+
+    private static Problem unknown(UUID id) {
+        return Problem.notFound("unknown-message", "no message " + id);
+    }
+}
