@@ -14,6 +14,7 @@ import io.sagaflow.participant.CheckBackHandler;
 import io.sagaflow.participant.HttpParticipantHandler;
 import io.sagaflow.participant.HttpParticipantServer;
 import io.sagaflow.participant.MessageConsumer;
+import io.sagaflow.participant.Participant;
 import io.sagaflow.participant.ReliableMessageProducer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,7 +49,6 @@ class ReliableMessageSdkIT {
     private static PGSimpleDataSource shop;
     private static HttpParticipantServer orderService;
     private static MessageConsumer loyalty;
-    private static MessageConsumer flakyLoyalty;
     /** Orders whose points the loyalty handler refuses to grant for the first N attempts. */
     private static final ConcurrentHashMap<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private static final Set<String> neverGrant = ConcurrentHashMap.newKeySet();
@@ -68,10 +68,24 @@ class ReliableMessageSdkIT {
             st.execute("CREATE TABLE points (message_id text NOT NULL, consumer text NOT NULL, order_id text NOT NULL, "
                     + "points int NOT NULL)");
         }
+        // The order service answers no saga commands here, only the engine's check-back.
         orderService = HttpParticipantServer.start(new InetSocketAddress("127.0.0.1", 0),
-                (command, headers, body) -> new HttpParticipantHandler.Response(404, new byte[0]))
-                .mountCheckBack(new CheckBackHandler(shop));
-        deploy("loyalty-points", "loyalty.points", 3);
+                new HttpParticipantHandler(Participant.jdbc(shop))).mountCheckBack(new CheckBackHandler(shop));
+    }
+
+    /** The engine (and RestAssured's port) is up only once the first test runs. */
+    @org.junit.jupiter.api.BeforeEach
+    void deployFlowAndStartTheLoyaltyService() {
+        deploy("loyalty-points", "loyalty.points", 3);   // the same content again answers 200
+        synchronized (ReliableMessageSdkIT.class) {
+            if (loyalty == null) {
+                loyalty = consumer("loyalty.points", "loyalty-service");
+            }
+        }
+    }
+
+    private static URI engine() {
+        return URI.create("http://127.0.0.1:" + io.restassured.RestAssured.port);
     }
 
     private static void deploy(String name, String topic, int maxAttempts) {
@@ -90,7 +104,7 @@ class ReliableMessageSdkIT {
     private static MessageConsumer consumer(String topic, String group) {
         MessageConsumer.Options options = new MessageConsumer.Options(
                 ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class), topic, group,
-                URI.create("http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class)),
+                engine(),
                 new MessageConsumer.Retry(3, Duration.ofMillis(100), Duration.ofMillis(400)));
         return new MessageConsumer(options, shop, (ctx, payload, tx) -> {
             String orderId = payload.path("orderId").asText();
@@ -112,7 +126,7 @@ class ReliableMessageSdkIT {
 
     @AfterAll
     static void stopServices() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {loyalty, flakyLoyalty, orderService}) {
+        for (AutoCloseable c : new AutoCloseable[] {loyalty, orderService}) {
             if (c != null) {
                 c.close();
             }
@@ -124,8 +138,7 @@ class ReliableMessageSdkIT {
     }
 
     private static ReliableMessageProducer producer() {
-        return new ReliableMessageProducer(URI.create("http://127.0.0.1:"
-                + ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class)), shop);
+        return new ReliableMessageProducer(engine(), shop);
     }
 
     private static void pay(Connection tx, String orderId, int amount) throws Exception {
@@ -150,15 +163,8 @@ class ReliableMessageSdkIT {
         return given().get("/api/messages/" + messageId).then().statusCode(200).extract().path("status");
     }
 
-    private static synchronized void ensureConsumers() {
-        if (loyalty == null) {
-            loyalty = consumer("loyalty.points", "loyalty-service");
-        }
-    }
-
     @Test
     void aPaidOrderGrantsItsPointsOnceThroughTheReliableMessage() throws Exception {
-        ensureConsumers();
         String orderId = "o-" + UUID.randomUUID();
         String id = producer().send("loyalty-points", orderId,
                 JSON.createObjectNode().put("orderId", orderId).put("amount", 250), tx -> pay(tx, orderId, 250));
@@ -193,7 +199,6 @@ class ReliableMessageSdkIT {
 
     @Test
     void aProducerKilledBetweenItsLocalCommitAndTheMessageCommitIsSettledByTheCheckBack() throws Exception {
-        ensureConsumers();
         String orderId = "o-" + UUID.randomUUID();
         ReliableMessageProducer producer = producer();
         String id = producer.prepare("loyalty-points", orderId, JSON.createObjectNode().put("orderId", orderId).put("amount", 90));
@@ -209,7 +214,6 @@ class ReliableMessageSdkIT {
 
     @Test
     void aProducerWhoseLocalTransactionFailsRollsTheMessageBackAndNothingIsGranted() throws Exception {
-        ensureConsumers();
         String orderId = "o-" + UUID.randomUUID();
         ReliableMessageProducer producer = producer();
         String id = producer.prepare("loyalty-points", orderId, JSON.createObjectNode().put("orderId", orderId).put("amount", 70));
@@ -229,7 +233,6 @@ class ReliableMessageSdkIT {
 
     @Test
     void aPreparedMessageWhoseProducerNeverRanItsTransactionIsRolledBackByTheCheckBack() throws Exception {
-        ensureConsumers();
         String orderId = "o-" + UUID.randomUUID();
         String id = producer().prepare("loyalty-points", orderId, JSON.createObjectNode().put("orderId", orderId));
         await().atMost(Duration.ofSeconds(40)).until(() -> "ROLLED_BACK".equals(status(id)));
@@ -241,7 +244,6 @@ class ReliableMessageSdkIT {
 
     @Test
     void aConsumerThatFailsTwiceIsRetriedAndOneThatNeverSucceedsIsDeadLetteredThenRedriven() throws Exception {
-        ensureConsumers();
         String flaky = "o-" + UUID.randomUUID();
         failuresLeft.put(flaky, new AtomicInteger(2));
         producer().send("loyalty-points", flaky, JSON.createObjectNode().put("orderId", flaky).put("amount", 10),
