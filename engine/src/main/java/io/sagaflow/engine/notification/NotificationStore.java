@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,29 +136,48 @@ public class NotificationStore {
                 .chain(rows -> {
                     List<Row> due = new ArrayList<>();
                     rows.forEach(due::add);
-                    List<Claim> claims = new ArrayList<>();
-                    Set<String> exhausted = new HashSet<>();
-                    int[] rateLimited = {0};
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Row row : due) {
-                        chain = chain.chain(() -> flowOf(row).chain(flow -> {
-                            String target = flow.target().toString();
-                            if (exhausted.contains(target)) {
-                                rateLimited[0]++;
-                                return Uni.createFrom().voidItem();
-                            }
-                            return takeToken(conn, flow, now).chain(granted -> {
-                                if (!granted) {
-                                    exhausted.add(target);
+                    return flowsOf(due).chain(dueFlows -> {
+                        // Buckets are locked in target order, so two nodes claiming for the same targets never wait
+                        // on each other in a cycle (the sort is stable: due order within a target is kept).
+                        dueFlows.sort(Comparator.comparing((Due d) -> d.flow().target().toString()));
+                        List<Claim> claims = new ArrayList<>();
+                        Set<String> exhausted = new HashSet<>();
+                        int[] rateLimited = {0};
+                        Uni<Void> chain = Uni.createFrom().voidItem();
+                        for (Due d : dueFlows) {
+                            String target = d.flow().target().toString();
+                            chain = chain.chain(() -> {
+                                if (exhausted.contains(target)) {
                                     rateLimited[0]++;
                                     return Uni.createFrom().voidItem();
                                 }
-                                return claimOne(conn, row, flow, now, lease).invoke(claims::add).replaceWithVoid();
+                                return takeToken(conn, d.flow(), now).chain(granted -> {
+                                    if (!granted) {
+                                        exhausted.add(target);
+                                        rateLimited[0]++;
+                                        return Uni.createFrom().voidItem();
+                                    }
+                                    return claimOne(conn, d.row(), d.flow(), now, lease).invoke(claims::add)
+                                            .replaceWithVoid();
+                                });
                             });
-                        }));
-                    }
-                    return chain.map(ignored -> new ClaimBatch(claims, rateLimited[0]));
+                        }
+                        return chain.map(ignored -> new ClaimBatch(claims, rateLimited[0]));
+                    });
                 }));
+    }
+
+    /** A due row with its flow. */
+    private record Due(Row row, NotificationFlow flow) {
+    }
+
+    private Uni<List<Due>> flowsOf(List<Row> rows) {
+        List<Due> out = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Row row : rows) {
+            chain = chain.chain(() -> flowOf(row).invoke(flow -> out.add(new Due(row, flow))).replaceWithVoid());
+        }
+        return chain.map(ignored -> out);
     }
 
     private Uni<Claim> claimOne(SqlConnection conn, Row row, NotificationFlow flow, Instant now, Duration lease) {
