@@ -13,7 +13,10 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.sagaflow.engine.notification.NotificationPoller;
+import io.sagaflow.engine.notification.NotificationSender;
 import io.sagaflow.engine.notification.NotificationStore;
+import io.sagaflow.config.SagaflowConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,6 +70,15 @@ class NotificationIT {
 
     @Inject
     NotificationStore store;
+
+    @Inject
+    NotificationSender sender;
+
+    @Inject
+    SagaflowConfig config;
+
+    @Inject
+    MeterRegistry metrics;
 
     @AfterAll
     static void stopReceiver() {
@@ -270,6 +282,17 @@ class NotificationIT {
 
     @Test
     void theRateLimitHoldsPerSecondUnderABurstAndEveryNotificationArrives() throws Exception {
+        // A second delivery loop on the same tables plays a second engine node: the limit must hold across both.
+        NotificationPoller secondNode = new NotificationPoller(store, sender, config, metrics);
+        secondNode.start();
+        try {
+            burst();
+        } finally {
+            secondNode.stop();
+        }
+    }
+
+    private void burst() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + RestAssured.port + "/api/notifications");
         ExecutorService senders = Executors.newFixedThreadPool(8);
