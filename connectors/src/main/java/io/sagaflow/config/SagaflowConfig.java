@@ -3,6 +3,7 @@ package io.sagaflow.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,6 +65,50 @@ public interface SagaflowConfig {
          */
         @WithDefault("5s")
         Duration checkTimeout();
+
+    /** Best-effort notifications ({@code kind: Notification}, docs/notifications.md). */
+    Notifications notifications();
+
+    interface Notifications {
+        /** Whether this node delivers notifications (claims due ones from the table all nodes share). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Sleep of the delivery poller when nothing was due, or the rate limit held the due ones back. */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Due notifications claimed per poll (per claim transaction). */
+        @WithDefault("64")
+        int batchSize();
+
+        /** Limit of one delivery request, connect to answer; longer counts as a failed attempt. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /**
+         * Added to {@code request-timeout} to form an attempt's lease: a claimed attempt whose outcome is not
+         * recorded by then (its node stopped) is repeated once by any node.
+         */
+        @WithDefault("5s")
+        Duration leaseMargin();
+
+        /** Delivery requests in flight at once per node. */
+        @WithDefault("32")
+        int concurrency();
+
+        /**
+         * Burst of a flow's rate limit, as time at the limit's rate: a target's token bucket holds the permits of
+         * this long (at least one), so any window of {@code per} sees at most {@code permits} plus this burst.
+         */
+        @WithDefault("100ms")
+        Duration rateBurst();
+
+        /**
+         * Signing secrets by environment variable name ({@code sagaflow.notifications.secrets.MERCHANT_SECRET}),
+         * used when that variable is not set: for tests, or secrets from another configuration source.
+         */
+        Map<String, String> secrets();
     }
 
     interface DeadLetters {
