@@ -76,7 +76,12 @@ public class BenchParticipants {
         Map<String, String> topics = Map.of(args[3], "payments", args[4], "inventory");
 
         Class<?> shopClass = Class.forName("io.sagaflow.samples.Shop");
-        Object shop = shopClass.getDeclaredConstructor().newInstance();
+        // The sample participants run under the SDK's barrier: the bench uses the demo's participants database
+        // (PARTICIPANTS_JDBC_URL, created if missing); barrier rows are keyed by saga id, so runs never collide.
+        String jdbcUrl = System.getenv().getOrDefault("PARTICIPANTS_JDBC_URL",
+                io.sagaflow.samples.ShopParticipants.DEFAULT_JDBC_URL);
+        Object shop = shopClass.getDeclaredConstructor(javax.sql.DataSource.class)
+                .newInstance(io.sagaflow.samples.ShopParticipants.database(jdbcUrl));
         Class<?> endpointClass = Class.forName("io.sagaflow.samples.KafkaEndpoint");
         Constructor<?> ctor = endpointClass.getDeclaredConstructor(shopClass, String.class, String.class, Map.class);
         ctor.setAccessible(true);

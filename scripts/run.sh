@@ -8,7 +8,7 @@ state="${SAGAFLOW_HOME:-$HOME/.sagaflow}/demo"
 mkdir -p "$state"
 
 scripts/infra.sh up
-if [ ! -f engine/target/quarkus-app/quarkus-run.jar ] || [ -n "$(find dsl connectors engine sample-flows -name '*.java' -newer engine/target/quarkus-app/quarkus-run.jar -print -quit 2>/dev/null)" ] \
+if [ ! -f engine/target/quarkus-app/quarkus-run.jar ] || [ -n "$(find dsl participant connectors engine sample-flows -name '*.java' -newer engine/target/quarkus-app/quarkus-run.jar -print -quit 2>/dev/null)" ] \
    || [ pom.xml -nt engine/target/quarkus-app/quarkus-run.jar ]; then
   echo "building (first build downloads ~1,300 artifacts, a few minutes) ..."
   scripts/mvn.sh -q install -DskipTests
@@ -19,7 +19,10 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 
 : "${HTTP_PORT:=8081}"
-export HTTP_PORT KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
+# The participants keep their barrier (SDK, table sagaflow_barrier) in a database of their own on the same
+# PostgreSQL; they create it on start when it is missing.
+: "${PARTICIPANTS_JDBC_URL:=jdbc:postgresql://127.0.0.1:5432/sagaflow_samples?user=postgres}"
+export HTTP_PORT PARTICIPANTS_JDBC_URL KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
 java -cp "sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*" \
   io.sagaflow.samples.ShopParticipants > "$state/participants.log" 2>&1 &
 pids+=($!)

@@ -25,19 +25,26 @@ public record CommandContext(String sagaId, String step, Kind kind, String comma
         requireText(idempotencyKey, "idempotencyKey");
     }
 
-    /**
-     * The barrier's branch: the step plus the operator's run suffix of the Idempotency-Key ({@code :n}, n >= 2),
-     * so a re-run is a new branch and does not replay the outcome of the run before it.
-     */
+    /** The barrier's branch: the step. Every run of every kind of one step meets in it. */
     public String branch() {
+        return step;
+    }
+
+    /**
+     * The barrier's operation: the kind plus the operator's run suffix of the Idempotency-Key ({@code :n}, n >= 2),
+     * so an operator re-run of a compensation, cancel or confirm is a new operation that does not replay the refused
+     * first run — while it still meets its action's row in the same branch (an action that never ran stays an empty
+     * compensation on every run).
+     */
+    public String op() {
         String prefix = sagaId + ":" + step + ":" + kind.wire() + ":";
         if (idempotencyKey.startsWith(prefix)) {
             String run = idempotencyKey.substring(prefix.length());
             if (run.matches("[0-9]+")) {
-                return step + ":" + run;
+                return kind.wire() + ":" + run;
             }
         }
-        return step;
+        return kind.wire();
     }
 
     private static void requireText(String value, String name) {

@@ -66,15 +66,20 @@ public final class JdbcBarrier {
             throws Exception {
         boolean originInserted = false;
         boolean ownInserted = false;
-        for (BarrierRules.Insert row : BarrierRules.inserts(ctx.kind())) {
+        for (BarrierRules.Insert row : BarrierRules.inserts(ctx.kind(), ctx.op())) {
             boolean inserted = insert(c, ctx, row);
-            if (row.op().equals(ctx.kind().wire())) {
+            if (row.op().equals(ctx.op())) {
                 ownInserted = inserted;
             } else {
                 originInserted = inserted;
             }
         }
-        Optional<Row> existing = ownInserted ? Optional.empty() : read(c, ctx);
+        if (ownInserted && !originInserted && ctx.kind().origin().isPresent()) {
+            // A re-run undo (op "compensation:2"): its action's row may have been BLOCKED by the first run.
+            originInserted = read(c, ctx, ctx.kind().origin().get().wire())
+                    .map(r -> r.outcome() == BarrierRules.Recorded.BLOCKED).orElse(false);
+        }
+        Optional<Row> existing = ownInserted ? Optional.empty() : read(c, ctx, ctx.op());
         BarrierRules.Next next = BarrierRules.next(ctx.kind(), originInserted, ownInserted, existing);
         if (next instanceof BarrierRules.Replay replay) {
             return replay.outcome();
@@ -108,12 +113,12 @@ public final class JdbcBarrier {
         }
     }
 
-    private static Optional<Row> read(Connection c, CommandContext ctx) throws SQLException {
+    private static Optional<Row> read(Connection c, CommandContext ctx, String op) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT outcome, output FROM " + Barrier.TABLE
                 + " WHERE saga_id = ? AND branch = ? AND op = ?")) {
             st.setString(1, ctx.sagaId());
             st.setString(2, ctx.branch());
-            st.setString(3, ctx.kind().wire());
+            st.setString(3, op);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next()
                         ? Optional.of(new Row(BarrierRules.Recorded.valueOf(rs.getString(1)),
@@ -130,7 +135,7 @@ public final class JdbcBarrier {
             st.setString(2, BarrierRules.output(outcome));
             st.setString(3, ctx.sagaId());
             st.setString(4, ctx.branch());
-            st.setString(5, ctx.kind().wire());
+            st.setString(5, ctx.op());
             st.executeUpdate();
         }
     }

@@ -63,6 +63,19 @@ public final class KafkaParticipantRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Thrown by a handler (directly or by failing its stage) to leave one command unanswered: the record is
+     * consumed and no reply is produced, so the engine sees what it sees when a participant is down, and its step
+     * timeout applies. Meant for simulations and tests (the sample participants' {@code timeout} knob); a real
+     * participant that cannot answer now should answer RETRY instead.
+     */
+    public static final class NoReply extends RuntimeException {
+        /** Why the command is left unanswered, for the log. */
+        public NoReply(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     private final CommandHandler handler;
     private final Options options;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -135,7 +148,10 @@ public final class KafkaParticipantRunner implements AutoCloseable {
         }
     }
 
-    /** The reply to one record; empty when it names no reply address (it is then logged and skipped). */
+    /**
+     * The reply to one record; empty when it names no reply address (it is then logged and skipped) or when the
+     * handler asked for no reply ({@link NoReply}).
+     */
     private Optional<ProducerRecord<byte[], byte[]>> reply(ConsumerRecord<byte[], byte[]> record) {
         Headers h = record.headers();
         Optional<String> sagaId = header(h, Wire.SAGA_ID);
@@ -148,7 +164,11 @@ public final class KafkaParticipantRunner implements AutoCloseable {
                     + record.offset() + " that names no saga, step, kind or message id: it cannot be answered");
             return Optional.empty();
         }
-        Outcome outcome = outcomeOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
+        Optional<Outcome> answer = outcomeOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
+        if (answer.isEmpty()) {
+            return Optional.empty();
+        }
+        Outcome outcome = answer.get();
         ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(replyTo, utf8(sagaId.get()), json(outcome.body()));
         reply.headers().add(Wire.SAGA_ID, utf8(sagaId.get()));
         reply.headers().add(Wire.STEP, utf8(step.get()));
@@ -158,7 +178,7 @@ public final class KafkaParticipantRunner implements AutoCloseable {
         return Optional.of(reply);
     }
 
-    private Outcome outcomeOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
+    private Optional<Outcome> outcomeOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
                               String messageId) {
         CommandContext ctx;
         JsonNode input;
@@ -171,12 +191,16 @@ public final class KafkaParticipantRunner implements AutoCloseable {
             input = record.value() == null ? JSON.nullNode() : JSON.readTree(record.value());
         } catch (Exception e) {
             // Final: the same bytes would be just as unreadable on every retry.
-            return new Outcome.Failure(UNREADABLE_COMMAND, e.getMessage());
+            return Optional.of(new Outcome.Failure(UNREADABLE_COMMAND, e.getMessage()));
         }
         try {
-            return handler.handle(ctx, input).toCompletableFuture().join();
+            return Optional.of(handler.handle(ctx, input).toCompletableFuture().join());
         } catch (RuntimeException e) {
-            return BarrierRules.fromException(e);
+            if (BarrierRules.unwrap(e) instanceof NoReply noReply) {
+                LOG.fine(() -> "no reply to " + ctx.idempotencyKey() + ": " + noReply.getMessage());
+                return Optional.empty();
+            }
+            return Optional.of(BarrierRules.fromException(e));
         }
     }
 

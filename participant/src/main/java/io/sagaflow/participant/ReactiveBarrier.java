@@ -56,18 +56,23 @@ public final class ReactiveBarrier {
     private Future<Outcome> decideAndRun(SqlConnection conn, CommandContext ctx, JsonNode input,
                                          ReactiveBusinessMethod method) {
         Future<Map<String, Boolean>> inserted = Future.succeededFuture(new HashMap<>());
-        for (BarrierRules.Insert row : BarrierRules.inserts(ctx.kind())) {
+        for (BarrierRules.Insert row : BarrierRules.inserts(ctx.kind(), ctx.op())) {
             inserted = inserted.compose(done -> insert(conn, ctx, row).map(ok -> {
                 done.put(row.op(), ok);
                 return done;
             }));
         }
         return inserted.compose(done -> {
-            boolean own = done.get(ctx.kind().wire());
-            boolean origin = ctx.kind().origin().map(o -> done.get(o.wire())).orElse(false);
-            Future<Optional<Row>> existing = own ? Future.succeededFuture(Optional.empty()) : read(conn, ctx);
-            return existing.compose(row -> act(conn, ctx, input, method,
-                    BarrierRules.next(ctx.kind(), origin, own, row)));
+            boolean own = done.get(ctx.op());
+            boolean originNow = ctx.kind().origin().map(o -> done.get(o.wire())).orElse(false);
+            // A re-run undo (op "compensation:2"): its action's row may have been BLOCKED by the first run.
+            Future<Boolean> origin = own && !originNow && ctx.kind().origin().isPresent()
+                    ? read(conn, ctx, ctx.kind().origin().get().wire())
+                            .map(r -> r.map(x -> x.outcome() == BarrierRules.Recorded.BLOCKED).orElse(false))
+                    : Future.succeededFuture(originNow);
+            Future<Optional<Row>> existing = own ? Future.succeededFuture(Optional.empty()) : read(conn, ctx, ctx.op());
+            return origin.compose(blocked -> existing.compose(row -> act(conn, ctx, input, method,
+                    BarrierRules.next(ctx.kind(), blocked, own, row))));
         });
     }
 
@@ -109,10 +114,10 @@ public final class ReactiveBarrier {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    private static Future<Optional<Row>> read(SqlConnection conn, CommandContext ctx) {
+    private static Future<Optional<Row>> read(SqlConnection conn, CommandContext ctx, String op) {
         return conn.preparedQuery("SELECT outcome, output FROM " + Barrier.TABLE
                         + " WHERE saga_id = $1 AND branch = $2 AND op = $3")
-                .execute(Tuple.of(ctx.sagaId(), ctx.branch(), ctx.kind().wire()))
+                .execute(Tuple.of(ctx.sagaId(), ctx.branch(), op))
                 .map(rows -> {
                     var it = rows.iterator();
                     if (!it.hasNext()) {
@@ -128,7 +133,7 @@ public final class ReactiveBarrier {
         return conn.preparedQuery("UPDATE " + Barrier.TABLE
                         + " SET outcome = $1, output = $2 WHERE saga_id = $3 AND branch = $4 AND op = $5")
                 .execute(Tuple.of(BarrierRules.recorded(outcome).name(), BarrierRules.output(outcome), ctx.sagaId(),
-                        ctx.branch(), ctx.kind().wire()))
+                        ctx.branch(), ctx.op()))
                 .map(outcome);
     }
 

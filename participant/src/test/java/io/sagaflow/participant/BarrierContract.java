@@ -214,12 +214,38 @@ abstract class BarrierContract {
     }
 
     @Test
-    void operatorReRunIsANewBranchAndRunsTheMethodAgain() throws Exception {
+    void operatorReRunIsANewOperationAndRunsTheMethodAgain() throws Exception {
         Outcome first = run(ctx(Kind.ACTION), Behaviour.REFUSE);
         Outcome rerun = run(ctx(Kind.ACTION, ":2"), Behaviour.SUCCEED);
 
         assertThat(first).isInstanceOf(Outcome.Failure.class);
         assertThat(rerun).isInstanceOf(Outcome.Success.class);
         assertThat(callsOf(Kind.ACTION)).isEqualTo(2);
+    }
+
+    @Test
+    void reRunOfARefusedCompensationRunsAgainAndTakesEffect() throws Exception {
+        run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+        Outcome refused = run(ctx(Kind.COMPENSATION), Behaviour.REFUSE);
+        Outcome rerun = run(ctx(Kind.COMPENSATION, ":2"), Behaviour.SUCCEED);
+        Outcome duplicate = run(ctx(Kind.COMPENSATION, ":2"), Behaviour.SUCCEED);
+
+        assertThat(refused).isInstanceOf(Outcome.Failure.class);
+        assertThat(rerun).isInstanceOf(Outcome.Success.class);
+        assertThat(duplicate).isEqualTo(rerun);
+        assertThat(callsOf(Kind.COMPENSATION)).isEqualTo(2);
+        assertThat(ledger(Kind.COMPENSATION)).isEqualTo(1);
+    }
+
+    @Test
+    void reRunOfACompensationWhoseActionNeverRanStaysEmpty() throws Exception {
+        run(ctx(Kind.COMPENSATION), Behaviour.SUCCEED);
+        Outcome rerun = run(ctx(Kind.COMPENSATION, ":2"), Behaviour.SUCCEED);
+        Outcome lateAction = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+
+        assertThat(rerun).isInstanceOf(Outcome.Success.class);
+        assertThat(lateAction).isInstanceOf(Outcome.Failure.class);
+        assertThat(callsOf(Kind.COMPENSATION)).isZero();
+        assertThat(db.count("SELECT count(*) FROM ledger")).isZero();
     }
 }

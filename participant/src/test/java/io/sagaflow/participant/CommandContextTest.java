@@ -12,18 +12,22 @@ class CommandContextTest {
     }
 
     @Test
-    void firstRunIsTheStepItself() {
+    void firstRunIsTheStepAndTheKind() {
         assertThat(ctx(Kind.ACTION, "s1:charge-card:action").branch()).isEqualTo("charge-card");
+        assertThat(ctx(Kind.ACTION, "s1:charge-card:action").op()).isEqualTo("action");
     }
 
     @Test
-    void operatorReRunIsANewBranch() {
-        assertThat(ctx(Kind.ACTION, "s1:charge-card:action:2").branch()).isEqualTo("charge-card:2");
+    void operatorReRunIsANewOperationInTheSameBranch() {
+        CommandContext rerun = ctx(Kind.COMPENSATION, "s1:charge-card:compensation:2");
+        assertThat(rerun.branch()).isEqualTo("charge-card");
+        assertThat(rerun.op()).isEqualTo("compensation:2");
     }
 
     @Test
-    void keyOfAnotherShapeKeepsTheStepAsBranch() {
+    void keyOfAnotherShapeKeepsTheStepAsBranchAndTheKindAsOperation() {
         assertThat(ctx(Kind.TRY, "custom-key-7").branch()).isEqualTo("charge-card");
+        assertThat(ctx(Kind.TRY, "custom-key-7").op()).isEqualTo("try");
     }
 
     @Test

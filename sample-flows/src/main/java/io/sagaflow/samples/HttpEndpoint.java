@@ -1,34 +1,50 @@
 package io.sagaflow.samples;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sagaflow.participant.HttpParticipantHandler;
+import io.sagaflow.participant.KafkaParticipantRunner;
+import io.sagaflow.participant.CommandHandler;
+import io.sagaflow.participant.Outcome;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HTTP participants (SPEC §5): {@code POST /{participant}/{command}}; 200 = success, 422 = business failure,
- * 503 = retry. A simulated timeout holds the request without answering until the caller gives up.
- * {@code GET /journal} lists every command received, for the demo.
+ * HTTP participants (SPEC §5) on the SDK's {@link HttpParticipantHandler}: {@code POST /{participant}/{command}};
+ * 200 = success, 409 = business failure, 503 = retry. A simulated timeout holds the request without answering
+ * until the caller gives up. {@code GET /journal} lists every command received, for the demo. One JDK server
+ * serves both participants (and the journal) on one port, so it routes by path itself instead of using
+ * {@code HttpParticipantServer}, which serves one participant at {@code /{command}}.
  */
 final class HttpEndpoint implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a simulated timeout holds a request: longer than any step timeout of the sample flows. */
+    private static final long HOLD_SECONDS = 120;
+
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final Shop shop;
 
     HttpEndpoint(Shop shop, int port, List<String> participants) throws IOException {
         this.shop = shop;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.setExecutor(executor);
         for (String participant : participants) {
-            server.createContext("/" + participant + "/", exchange -> command(participant, exchange));
+            HttpParticipantHandler handler = new HttpParticipantHandler(holdingSilence(shop.participant(participant)));
+            server.createContext("/" + participant + "/", exchange -> command(handler, exchange));
         }
         server.createContext("/journal", this::journal);
     }
@@ -41,55 +57,64 @@ final class HttpEndpoint implements AutoCloseable {
         server.start();
     }
 
-    private void command(String participant, HttpExchange exchange) throws IOException {
+    private void command(HttpParticipantHandler handler, HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
-                send(exchange, 405, "{\"message\":\"POST only\"}");
+                send(exchange, 405, "application/json", "{\"message\":\"POST only\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             String path = exchange.getRequestURI().getPath();
             String command = path.substring(path.lastIndexOf('/') + 1);
-            JsonNode input = JSON.readTree(exchange.getRequestBody());
-            var h = exchange.getRequestHeaders();
-            Shop.Answer answer = shop.handle(participant, command, h.getFirst("Sagaflow-Kind"),
-                    h.getFirst("Sagaflow-Saga-Id"), h.getFirst("Sagaflow-Step"), h.getFirst("Idempotency-Key"),
-                    h.getFirst("Sagaflow-Message-Id"), input);
-            if (answer.silent()) {
-                // No answer in time: hold the request until the caller's timeout closes it.
-                TimeUnit.SECONDS.sleep(120);
-                return;
+            Map<String, String> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
             }
-            int status = switch (answer.outcome()) {
-                case "SUCCESS" -> 200;
-                case "FAILURE" -> 422;
-                default -> 503;
-            };
-            send(exchange, status, answer.body().toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            HttpParticipantHandler.Response response = handler.handle(command, headers, body).toCompletableFuture().join();
+            send(exchange, response.status(), response.contentType(), response.body());
         } catch (IOException e) {
             // the caller gave up (timeout) and closed the connection
         }
     }
 
+    /**
+     * A simulated timeout ({@link KafkaParticipantRunner.NoReply}) holds the request's thread until the caller's
+     * timeout closed the connection; the RETRY answered after that reaches no one.
+     */
+    private static CommandHandler holdingSilence(CommandHandler shop) {
+        return (ctx, input) -> shop.handle(ctx, input).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (!(cause instanceof KafkaParticipantRunner.NoReply)) {
+                return CompletableFuture.failedStage(e);
+            }
+            try {
+                TimeUnit.SECONDS.sleep(HOLD_SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedStage(new Outcome.Retry("no answer in time (simulated)"));
+        });
+    }
+
     private void journal(HttpExchange exchange) throws IOException {
         try (exchange) {
-            send(exchange, 200, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(shop.journal()));
+            send(exchange, 200, "application/json",
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(shop.journal()));
         }
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            out.write(body);
         }
     }
 
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        executor.shutdownNow();
     }
 }

@@ -3,112 +3,141 @@ package io.sagaflow.samples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sagaflow.participant.BusinessFailure;
+import io.sagaflow.participant.CommandContext;
+import io.sagaflow.participant.CommandHandler;
+import io.sagaflow.participant.JdbcBarrier;
+import io.sagaflow.participant.KafkaParticipantRunner;
+import io.sagaflow.participant.Kind;
+import io.sagaflow.participant.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 
 /**
  * The business side of the sample participants (orders, payments, inventory, shipping), independent of the
- * transport. Each command is applied at most once per Idempotency-Key: a duplicate gets the first answer again.
+ * transport. Each command runs under the participant SDK's barrier ({@link JdbcBarrier}, table
+ * {@code sagaflow_barrier} in the participants' own PostgreSQL database): it is applied at most once per
+ * Idempotency-Key, a duplicate gets the first answer again, an empty compensation succeeds without running and a
+ * hanging action is refused (docs/participants.md).
  *
  * <p>A saga input may carry {@code "simulate": {"<participant>": "<behaviour>"}} so the demo and the tests can
  * provoke failures: {@code fail} (business failure of the action), {@code retry:N} (the first N attempts answer
  * RETRY), {@code timeout:N} (the first N attempts get no answer; {@code timeout} = never), {@code fail-run1} (a
  * business failure on the first run only: an operator's re-run, whose Idempotency-Key carries {@code :n},
  * succeeds), and the same with a {@code compensation-} prefix for compensations and cancels, or a
- * {@code confirm-} prefix for confirms ({@code compensation-retry:N}, {@code confirm-fail}).
+ * {@code confirm-} prefix for confirms ({@code compensation-retry:N}, {@code confirm-fail}). Transient trouble
+ * ({@code retry}, {@code timeout}) is decided before the barrier, like a participant that is down: nothing is
+ * kept. Business failures are thrown by the business method as {@link BusinessFailure}, so the barrier records
+ * them and answers every duplicate with the same failure.
  */
 public final class Shop {
-
-    /** What the participant answers; {@code null} outcome means "no answer at all" (a simulated timeout). */
-    public record Answer(String outcome, JsonNode body) {
-        static Answer none() {
-            return new Answer(null, null);
-        }
-
-        public boolean silent() {
-            return outcome == null;
-        }
-    }
 
     /** One command as received, for the demo and for assertions. */
     public record Received(Instant at, String participant, String sagaId, String step, String kind,
                            String command, String idempotencyKey, String messageId, String answered) {
+        Received withAnswer(String answer) {
+            return new Received(at, participant, sagaId, step, kind, command, idempotencyKey, messageId, answer);
+        }
     }
 
-    /** One business effect actually applied (duplicates never add one). */
+    /** One business effect actually applied and committed (duplicates never add one). */
     public record Effect(String participant, String command, String idempotencyKey) {
     }
 
+    static final String NO_ANSWER = "NO ANSWER";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Map<String, Answer> firstAnswers = new ConcurrentHashMap<>();
+
+    private final JdbcBarrier barrier;
+    /** Attempts per Idempotency-Key, for the {@code retry:N} and {@code timeout:N} knobs only (not for dedupe). */
     private final Map<String, Integer> attemptsByKey = new ConcurrentHashMap<>();
     private final List<Received> journal = new ArrayList<>();
     private final List<Effect> effects = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(1000);
 
-    /** Handles one command; synchronized so the journal and the effects are in arrival order. */
-    public synchronized Answer handle(String participant, String command, String kind, String sagaId, String step,
-                                      String idempotencyKey, String messageId, JsonNode input) {
-        int attempt = attemptsByKey.merge(idempotencyKey, 1, Integer::sum);
-        Answer answer = firstAnswers.get(idempotencyKey);
-        if (answer == null) {
-            answer = decide(participant, command, kind, idempotencyKey, attempt, input);
-            if ("SUCCESS".equals(answer.outcome()) || "FAILURE".equals(answer.outcome())) {
-                firstAnswers.put(idempotencyKey, answer);
-                if ("SUCCESS".equals(answer.outcome())) {
-                    effects.add(new Effect(participant, command, idempotencyKey));
-                }
-            }
-        }
-        journal.add(new Received(Instant.now(), participant, sagaId, step, kind, command, idempotencyKey,
-                messageId, answer.silent() ? "NO ANSWER" : answer.outcome()));
-        return answer;
+    /** A shop on the participants' database, where {@code sagaflow_barrier} must exist. */
+    public Shop(DataSource database) {
+        this.barrier = new JdbcBarrier(database);
     }
 
-    private Answer decide(String participant, String command, String kind, String idempotencyKey, int attempt,
-                          JsonNode input) {
-        String behaviour = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""), kind);
-        boolean firstRun = idempotencyKey.endsWith(":" + kind);
-        if (behaviour.equals("fail") || behaviour.equals("fail-run1") && firstRun) {
-            return new Answer("FAILURE", error("REFUSED", participant + " refused " + command));
-        }
+    /**
+     * The participant {@code name} as an SDK command handler. A simulated timeout completes the stage with
+     * {@link KafkaParticipantRunner.NoReply}: the Kafka runner then produces no reply, the HTTP endpoint holds
+     * the request.
+     */
+    public CommandHandler participant(String name) {
+        return (ctx, input) -> handle(name, ctx, input);
+    }
+
+    private CompletionStage<Outcome> handle(String participant, CommandContext ctx, JsonNode input) {
+        // Journaled before the barrier, so every attempt that reached the participant is listed, duplicates too.
+        int entry = receive(participant, ctx);
+        int attempt = attemptsByKey.merge(ctx.idempotencyKey(), 1, Integer::sum);
+        String behaviour = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""),
+                ctx.kind());
         if (behaviour.startsWith("retry:") && attempt <= Integer.parseInt(behaviour.substring(6))) {
-            return new Answer("RETRY", error("UNAVAILABLE", participant + " is busy (attempt " + attempt + ")"));
+            answered(entry, "RETRY");
+            return CompletableFuture.completedFuture(
+                    new Outcome.Retry(participant + " is busy (attempt " + attempt + ")"));
         }
         if (behaviour.equals("timeout")
                 || behaviour.startsWith("timeout:") && attempt <= Integer.parseInt(behaviour.substring(8))) {
-            return Answer.none();
+            answered(entry, NO_ANSWER);
+            return CompletableFuture.failedFuture(
+                    new KafkaParticipantRunner.NoReply("simulated timeout of " + ctx.idempotencyKey()));
+        }
+        AtomicBoolean ran = new AtomicBoolean();
+        Outcome outcome = barrier.run(ctx, input, (c, in, tx) -> {
+            ran.set(true);
+            return apply(participant, behaviour, c, in);
+        });
+        if (ran.get() && outcome instanceof Outcome.Success) {
+            // Added once the barrier committed: a duplicate (replayed, method not run) or a rollback adds nothing.
+            applied(new Effect(participant, ctx.command(), ctx.idempotencyKey()));
+        }
+        answered(entry, outcome.wire());
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    /** The business method: runs inside the barrier's transaction, at most once per Idempotency-Key. */
+    private JsonNode apply(String participant, String behaviour, CommandContext ctx, JsonNode input) {
+        boolean firstRun = ctx.idempotencyKey().endsWith(":" + ctx.kind().wire());
+        if (behaviour.equals("fail") || behaviour.equals("fail-run1") && firstRun) {
+            throw new BusinessFailure("REFUSED", participant + " refused " + ctx.command());
         }
         ObjectNode output = JSON.createObjectNode();
-        switch (kind) {
-            case "action", "try" -> {
+        switch (ctx.kind()) {
+            case ACTION, TRY -> {
                 switch (participant) {
                     case "orders" -> output.put("orderNumber", ids.incrementAndGet());
                     case "payments" -> output.put("paymentId", "pay-" + ids.incrementAndGet())
                             .set("amount", input.path("amount"));
                     case "inventory" -> output.put("reservationId", "res-" + ids.incrementAndGet());
                     case "shipping" -> output.put("trackingId", "trk-" + ids.incrementAndGet());
-                    default -> output.put("done", command);
+                    default -> output.put("done", ctx.command());
                 }
             }
-            case "confirm" -> output.put("confirmed", command);
-            default -> output.put("undone", command);
+            case CONFIRM -> output.put("confirmed", ctx.command());
+            default -> output.put("undone", ctx.command());
         }
-        return new Answer("SUCCESS", output);
+        return output;
     }
 
     /**
      * The simulated behaviour for this kind of command: plain behaviours apply to actions and tries,
      * {@code compensation-...} to compensations and cancels, {@code confirm-...} to confirms.
      */
-    private static String behaviourFor(String behaviour, String kind) {
+    private static String behaviourFor(String behaviour, Kind kind) {
         String prefix = switch (kind) {
-            case "action", "try" -> "";
-            case "confirm" -> "confirm-";
+            case ACTION, TRY -> "";
+            case CONFIRM -> "confirm-";
             default -> "compensation-";
         };
         if (prefix.isEmpty()) {
@@ -117,10 +146,21 @@ public final class Shop {
         return behaviour.startsWith(prefix) ? behaviour.substring(prefix.length()) : "";
     }
 
-    private static JsonNode error(String code, String message) {
-        return JSON.createObjectNode().put("code", code).put("message", message);
+    private synchronized int receive(String participant, CommandContext ctx) {
+        journal.add(new Received(Instant.now(), participant, ctx.sagaId(), ctx.step(), ctx.kind().wire(),
+                ctx.command(), ctx.idempotencyKey(), ctx.messageId(), null));
+        return journal.size() - 1;
     }
 
+    private synchronized void answered(int entry, String answer) {
+        journal.set(entry, journal.get(entry).withAnswer(answer));
+    }
+
+    private synchronized void applied(Effect effect) {
+        effects.add(effect);
+    }
+
+    /** Every command received, in arrival order; {@code answered} is null while it is being handled. */
     public synchronized List<Received> journal() {
         return List.copyOf(journal);
     }

@@ -186,7 +186,10 @@ class InfraRestartIT {
     // ---- the stack -------------------------------------------------------------------------------------------
 
     private void startParticipantsAndEngine(String bootstrap, String jdbcUrl, String reactiveUrl) throws Exception {
-        participants = new ShopParticipants(bootstrap, 0, "sample-participants-" + suffix).start();
+        // the participants' barrier lives on the shared PostgreSQL, never restarted here; dropped after they stop
+        owned.add(() -> TestInfra.dropParticipantsDatabase(database));
+        participants = new ShopParticipants(bootstrap, 0, "sample-participants-" + suffix,
+                TestInfra.participantsJdbcUrl(database)).start();
         owned.add(participants);
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", jdbcUrl);

@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * What an engine under test runs on: a fresh database on the machine's PostgreSQL (with its own replication slot
  * and publication, dropped afterwards), an in-JVM KRaft Kafka broker on a random port, and the sample
- * participants (HTTP on a random port, Kafka with a unique consumer group). Everything it starts, it stops.
+ * participants (HTTP on a random port, Kafka with a unique consumer group, their barrier in a database of their own
+ * beside the engine's, {@code <database>_participants}). Everything it starts, it stops.
  */
 final class TestInfra implements AutoCloseable {
 
@@ -36,7 +37,8 @@ final class TestInfra implements AutoCloseable {
                 .withDeleteLogDirsOnClose(true).start();
         bootstrap = kafka.getAdvertisedListeners().replace("PLAINTEXT://", "");
         try {
-            participants = new ShopParticipants(bootstrap, 0, "sample-participants-" + suffix).start();
+            participants = new ShopParticipants(bootstrap, 0, "sample-participants-" + suffix,
+                    participantsJdbcUrl(database)).start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the sample participants", e);
         }
@@ -81,6 +83,17 @@ final class TestInfra implements AutoCloseable {
             }
         }
         admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        dropParticipantsDatabase(database);
+    }
+
+    /** The sample participants' own database for a test database (the participants create it on start). */
+    static String participantsJdbcUrl(String database) {
+        return PG + database + "_participants?user=postgres";
+    }
+
+    /** Drops what {@link #participantsJdbcUrl} named, once the participants have stopped. */
+    static void dropParticipantsDatabase(String database) {
+        admin("DROP DATABASE IF EXISTS " + database + "_participants WITH (FORCE)");
     }
 
     static void requireLogicalDecoding() {

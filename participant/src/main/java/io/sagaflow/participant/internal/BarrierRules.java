@@ -72,9 +72,14 @@ public final class BarrierRules {
      * its still-running origin wait for it on the origin's primary key, and then see that it ran.
      */
     public static List<Insert> inserts(Kind kind) {
+        return inserts(kind, kind.wire());
+    }
+
+    /** The same for an operation {@code op} of that kind (a re-run's op carries its run, see CommandContext.op). */
+    public static List<Insert> inserts(Kind kind, String op) {
         List<Insert> rows = new ArrayList<>(2);
         kind.origin().ifPresent(origin -> rows.add(new Insert(origin.wire(), Recorded.BLOCKED)));
-        rows.add(new Insert(kind.wire(), Recorded.IN_PROGRESS));
+        rows.add(new Insert(op, Recorded.IN_PROGRESS));
         return rows;
     }
 
@@ -82,7 +87,8 @@ public final class BarrierRules {
      * Decides after the inserts.
      *
      * @param kind           the command's kind
-     * @param originInserted true when the origin's BLOCKED row was inserted now (only undo kinds have one)
+     * @param originInserted true when the origin's row is BLOCKED: inserted now by this undo, or by an earlier run of
+     *                       it (only undo kinds have one) — either way the action never ran
      * @param ownInserted    true when the command's own row was inserted now
      * @param ownExisting    the command's own row as found, when it was not inserted
      */
