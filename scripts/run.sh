@@ -22,7 +22,9 @@ trap cleanup EXIT INT TERM
 # The participants keep their barrier (SDK, table sagaflow_barrier) in a database of their own on the same
 # PostgreSQL; they create it on start when it is missing.
 : "${PARTICIPANTS_JDBC_URL:=jdbc:postgresql://127.0.0.1:5432/sagaflow_samples?user=postgres}"
-export HTTP_PORT PARTICIPANTS_JDBC_URL KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
+# The notification sample signs with MERCHANT_SECRET (flow merchant-callback); engine and merchant share it.
+: "${MERCHANT_SECRET:=demo-merchant-secret}"
+export HTTP_PORT PARTICIPANTS_JDBC_URL MERCHANT_SECRET KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
 java -cp "sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*" \
   io.sagaflow.samples.ShopParticipants > "$state/participants.log" 2>&1 &
 pids+=($!)
@@ -52,6 +54,11 @@ Try:
   curl -s localhost:8080/api/sagas/<id>            # status, steps
   curl -s localhost:8080/api/sagas/<id>/events     # the event log
   # a failure at step 3, compensated: "input":{"orderId":"o-2","simulate":{"inventory":"fail"}}
+  curl -s -XPOST localhost:${HTTP_PORT}/shop/orders/o-9/pay -d '{"customer":"ann","amount":250}'   # reliable message
+  curl -s localhost:${HTTP_PORT}/shop/loyalty/ann                                                  # 25 points
+  curl -s -XPOST localhost:8080/api/notifications -H 'Content-Type: application/json' \
+       -d '{"flow":"merchant-callback","payload":{"orderId":"o-9","simulate":"fail:2"}}'          # 3rd attempt lands
+  curl -s localhost:8080/api/dead-letters                                                          # what gave up
 
 Ctrl-C stops the engine and the participants (scripts/infra.sh down stops the services it started).
 MSG

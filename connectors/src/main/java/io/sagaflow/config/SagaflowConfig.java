@@ -65,6 +65,7 @@ public interface SagaflowConfig {
          */
         @WithDefault("5s")
         Duration checkTimeout();
+    }
 
     /** Best-effort notifications ({@code kind: Notification}, docs/notifications.md). */
     Notifications notifications();

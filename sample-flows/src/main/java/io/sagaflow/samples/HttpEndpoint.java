@@ -97,6 +97,76 @@ final class HttpEndpoint implements AutoCloseable {
         });
     }
 
+    /**
+     * The reliable-message sample on the same port: the order service's check-back at {@code GET /orders/tx-status},
+     * {@code POST /shop/orders/{orderId}/pay {"customer", "amount"}} and {@code GET /shop/loyalty/{customer}}.
+     */
+    void mountLoyalty(Loyalty loyalty) {
+        server.createContext("/orders/tx-status", exchange -> {
+            try (exchange) {
+                String query = exchange.getRequestURI().getRawQuery();
+                String id = query == null ? null : java.util.Arrays.stream(query.split("&"))
+                        .filter(p -> p.startsWith("messageId=")).map(p -> java.net.URLDecoder.decode(
+                                p.substring("messageId=".length()), java.nio.charset.StandardCharsets.UTF_8))
+                        .findFirst().orElse(null);
+                var answer = loyalty.checkBack().http(id);
+                send(exchange, answer.status(), answer.contentType(), answer.body());
+            }
+        });
+        server.createContext("/shop/orders/", exchange -> {
+            try (exchange) {
+                String[] parts = exchange.getRequestURI().getPath().split("/");   // "", shop, orders, {id}, pay
+                if (!"POST".equals(exchange.getRequestMethod()) || parts.length != 5 || !"pay".equals(parts[4])) {
+                    send(exchange, 404, "text/plain", "POST /shop/orders/{orderId}/pay".getBytes());
+                    return;
+                }
+                var body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+                try {
+                    String messageId = loyalty.pay(parts[3], body.path("customer").asText("anonymous"),
+                            body.path("amount").asInt());
+                    send(exchange, 200, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode()
+                            .put("orderId", parts[3]).put("messageId", messageId)));
+                } catch (Exception e) {
+                    send(exchange, 409, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode()
+                            .put("error", String.valueOf(e.getMessage()))));
+                }
+            }
+        });
+        server.createContext("/shop/loyalty/", exchange -> {
+            try (exchange) {
+                String customer = exchange.getRequestURI().getPath().substring("/shop/loyalty/".length());
+                try {
+                    send(exchange, 200, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode()
+                            .put("customer", customer).put("points", loyalty.points(customer))));
+                } catch (java.sql.SQLException e) {
+                    send(exchange, 503, "text/plain", String.valueOf(e.getMessage()).getBytes());
+                }
+            }
+        });
+    }
+
+    /** The notification sample's receiver: {@code POST /merchant/notify}, and what it got at {@code GET /merchant/calls}. */
+    void mountMerchant(Merchant merchant) {
+        server.createContext("/merchant/notify", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                int status;
+                try {
+                    status = merchant.receive(body, exchange.getRequestHeaders().getFirst("Sagaflow-Signature"));
+                } catch (Exception e) {
+                    status = 400;
+                }
+                send(exchange, status, "text/plain", new byte[0]);
+            }
+        });
+        server.createContext("/merchant/calls", exchange -> {
+            try (exchange) {
+                send(exchange, 200, "application/json",
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merchant.calls()));
+            }
+        });
+    }
+
     private void journal(HttpExchange exchange) throws IOException {
         try (exchange) {
             send(exchange, 200, "application/json",

@@ -1,6 +1,7 @@
 package io.sagaflow.samples;
 
 import io.sagaflow.participant.Barrier;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,6 +35,9 @@ public final class ShopParticipants implements AutoCloseable {
     private final Shop shop;
     private final HttpEndpoint http;
     private final KafkaEndpoint kafka;
+    private final String kafkaBootstrap;
+    private final DataSource dataSource;
+    private Loyalty loyalty;
 
     /**
      * The participants, not started yet. {@code jdbcUrl} names their own PostgreSQL database (never the engine's):
@@ -41,8 +45,11 @@ public final class ShopParticipants implements AutoCloseable {
      */
     public ShopParticipants(String kafkaBootstrap, int httpPort, String consumerGroup, String jdbcUrl)
             throws Exception {
-        shop = new Shop(database(jdbcUrl));
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.dataSource = database(jdbcUrl);
+        shop = new Shop(dataSource);
         http = new HttpEndpoint(shop, httpPort, HTTP_PARTICIPANTS);
+        http.mountMerchant(new Merchant(java.util.Optional.ofNullable(System.getenv("MERCHANT_SECRET"))));
         kafka = new KafkaEndpoint(shop, kafkaBootstrap, consumerGroup, KAFKA_TOPICS);
     }
 
@@ -61,8 +68,21 @@ public final class ShopParticipants implements AutoCloseable {
         return shop;
     }
 
+    /**
+     * Adds the reliable-message sample (order payment granting loyalty points through flow {@code loyalty-points})
+     * on the same HTTP port; it talks to the engine at {@code engine}.
+     */
+    public ShopParticipants withLoyalty(URI engine) throws SQLException {
+        loyalty = new Loyalty(dataSource, kafkaBootstrap, engine);
+        http.mountLoyalty(loyalty);
+        return this;
+    }
+
     @Override
     public void close() throws Exception {
+        if (loyalty != null) {
+            loyalty.close();
+        }
         kafka.close();
         http.close();
     }
@@ -102,7 +122,9 @@ public final class ShopParticipants implements AutoCloseable {
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
         int port = Integer.parseInt(System.getenv().getOrDefault("HTTP_PORT", "8081"));
         String jdbcUrl = System.getenv().getOrDefault("PARTICIPANTS_JDBC_URL", DEFAULT_JDBC_URL);
-        ShopParticipants participants = new ShopParticipants(bootstrap, port, "sample-participants", jdbcUrl).start();
+        URI engine = URI.create(System.getenv().getOrDefault("ENGINE_URL", "http://127.0.0.1:8080"));
+        ShopParticipants participants = new ShopParticipants(bootstrap, port, "sample-participants", jdbcUrl)
+                .withLoyalty(engine).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 participants.close();
@@ -111,7 +133,7 @@ public final class ShopParticipants implements AutoCloseable {
             }
         }));
         System.out.println("sample participants: HTTP on 127.0.0.1:" + participants.httpPort()
-                + " (orders, shipping; journal at /journal), Kafka " + bootstrap + " (payments, inventory), barrier in "
+                + " (orders, shipping; journal at /journal; loyalty sample at /shop; merchant at /merchant), Kafka " + bootstrap + " (payments, inventory), barrier in "
                 + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
         Thread.currentThread().join();
     }
