@@ -1,5 +1,6 @@
 package io.sagaflow.connectors.cachesync;
 
+import io.sagaflow.connectors.internal.Leadership;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -72,10 +73,8 @@ final class CacheSyncRunner {
 
     private final ExecutorService engineExecutor;
     private final ScheduledExecutorService background;
-    private Thread leadership;
-    private Connection lockConnection;
+    private final Leadership leadership;
     private volatile boolean running;
-    private volatile boolean leader;
     private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private volatile String state = "STOPPED";
     private volatile long pendingSince;
@@ -121,6 +120,23 @@ final class CacheSyncRunner {
             t.setDaemon(true);
             return t;
         });
+        // One owner per sync: the holder of its advisory lock on the engine database.
+        this.leadership = new Leadership("sagaflow-cachesync:" + name, "cache sync " + name,
+                () -> DriverManager.getConnection(engineDb.jdbcUrl(), engineDb.user(), engineDb.password()),
+                config.leadershipCheck(), new Leadership.Role() {
+                    @Override
+                    public void acquired(Connection lockConnection) throws SQLException {
+                        takeOver();
+                    }
+
+                    @Override
+                    public void lost() {
+                        stopEngine();
+                        if (running) {
+                            state = "STANDBY";
+                        }
+                    }
+                });
     }
 
     /** A SQL identifier from a sync name: lower case, [a-z0-9_], at most 50 characters. */
@@ -141,9 +157,7 @@ final class CacheSyncRunner {
         }
         running = true;
         state = "STANDBY";
-        leadership = new Thread(this::leadershipLoop, "sagaflow-cachesync-leadership-" + name);
-        leadership.setDaemon(true);
-        leadership.start();
+        leadership.start("sagaflow-cachesync-leadership-" + name);
         background.scheduleWithFixedDelay(this::ownerChores, config.markerCheck().toMillis(),
                 config.markerCheck().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -153,12 +167,7 @@ final class CacheSyncRunner {
             return;
         }
         running = false;
-        leadership.interrupt();
-        try {
-            leadership.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        leadership.stop(Duration.ofSeconds(30));
         background.shutdownNow();
         engineExecutor.shutdown();
         meters.forEach(metrics::remove);
@@ -166,52 +175,11 @@ final class CacheSyncRunner {
     }
 
     boolean owner() {
-        return leader;
+        return leadership.held();
     }
 
-    private void leadershipLoop() {
-        while (running) {
-            try {
-                if (!leader) {
-                    tryToLead();
-                } else if (!lockConnectionAlive()) {
-                    LOG.warnf("cache sync %s lost its lock connection; stopping", name);
-                    resign();
-                }
-                Thread.sleep(config.leadershipCheck().toMillis());
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException | SQLException e) {
-                if (!running) {
-                    break;
-                }
-                LOG.warnf("cache sync %s: ownership check failed: %s", name, e.getMessage());
-                resign();
-                try {
-                    Thread.sleep(config.leadershipCheck().toMillis());
-                } catch (InterruptedException ie) {
-                    break;
-                }
-            }
-        }
-        Thread.interrupted();   // stopping: let Debezium close cleanly
-        resign();
-    }
-
-    private void tryToLead() throws SQLException {
-        if (lockConnection == null || lockConnection.isClosed()) {
-            lockConnection = DriverManager.getConnection(engineDb.jdbcUrl(), engineDb.user(), engineDb.password());
-        }
-        try (PreparedStatement st = lockConnection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-            st.setString(1, "sagaflow-cachesync:" + name);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return;
-                }
-            }
-        }
-        leader = true;
+    /** Just became the owner: take the slot from a dead owner, check the cache, start streaming. */
+    private void takeOver() throws SQLException {
         if (source.postgres()) {
             // A session still streaming from the slot belongs to a dead owner: end it so we can take the slot now.
             try (Connection c = source.connect(); PreparedStatement st = c.prepareStatement(
@@ -246,34 +214,6 @@ final class CacheSyncRunner {
         }
     }
 
-    private boolean lockConnectionAlive() {
-        try {
-            return lockConnection != null && lockConnection.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private void resign() {
-        boolean was = leader;
-        leader = false;
-        stopEngine();
-        if (lockConnection != null) {
-            try {
-                lockConnection.close();
-            } catch (SQLException ignored) {
-                // already gone
-            }
-            lockConnection = null;
-        }
-        if (running) {
-            state = "STANDBY";
-        }
-        if (was) {
-            LOG.infof("this node no longer owns cache sync %s", name);
-        }
-    }
-
     private synchronized void startEngine() {
         state = "STARTING";
         engine = DebeziumEngine.create(Connect.class)
@@ -305,7 +245,7 @@ final class CacheSyncRunner {
     }
 
     private void onEngineStopped(String message, Throwable error) {
-        if (!running || !leader || engine == null) {
+        if (!running || !owner() || engine == null) {
             return;
         }
         errorCounter.increment();
@@ -315,7 +255,7 @@ final class CacheSyncRunner {
             try {
                 Thread.sleep(2000);
                 synchronized (this) {
-                    if (running && leader) {
+                    if (running && owner()) {
                         stopEngine();
                         startEngine();
                     }
@@ -459,7 +399,7 @@ final class CacheSyncRunner {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                if (!running || !leader) {
+                if (!running || !owner()) {
                     throw new InterruptedException("cache sync stopping with an unacknowledged batch");
                 }
                 errorCounter.increment();
@@ -543,7 +483,7 @@ final class CacheSyncRunner {
 
     /** Runs on the background thread: the marker check, and the periodic reconcile on the owner. */
     private void ownerChores() {
-        if (!leader) {
+        if (!owner()) {
             return;
         }
         try {
@@ -619,10 +559,10 @@ final class CacheSyncRunner {
         out.put("version", flow.id().version());
         out.put("source", Map.of("database", flow.source().database().yamlName(), "url", source.describe(),
                 "table", flow.source().table().toString()));
-        out.put("state", leader ? state : "STANDBY");
-        out.put("owner", leader ? nodeId : null);
-        out.put("lag", leader ? Duration.ofMillis(lagMillis()).toString() : null);
-        out.put("lagMillis", leader ? lagMillis() : null);
+        out.put("state", owner() ? state : "STANDBY");
+        out.put("owner", owner() ? nodeId : null);
+        out.put("lag", owner() ? Duration.ofMillis(lagMillis()).toString() : null);
+        out.put("lagMillis", owner() ? lagMillis() : null);
         out.put("applied", applied.get());
         Map<String, Object> last = null;
         try {
@@ -642,7 +582,7 @@ final class CacheSyncRunner {
     }
 
     boolean lagging() {
-        return leader && lagMillis() > config.maxLag().toMillis();
+        return owner() && lagMillis() > config.maxLag().toMillis();
     }
 
     /** Test hook: the Debezium properties this sync runs with. */

@@ -1,5 +1,6 @@
 package io.sagaflow.connectors.outbox;
 
+import io.sagaflow.connectors.internal.Leadership;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.ChangeEvent;
@@ -60,9 +61,7 @@ public class OutboxRelay {
     private final Timer batchTime;
     private final List<PublishedListener> listeners;
     private ExecutorService executor;
-    private Thread leadership;
-    private Connection lockConnection;
-    private volatile boolean leader;
+    private Leadership leadership;
     private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile boolean running;
@@ -89,9 +88,23 @@ public class OutboxRelay {
         running = true;
         producer = kafka.producer("sagaflow-outbox-relay");
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "sagaflow-outbox-relay"));
-        leadership = new Thread(this::leadershipLoop, "sagaflow-relay-leadership");
-        leadership.setDaemon(true);
-        leadership.start();
+        // Exactly one node relays: the holder of the slot's advisory lock (connectors.internal.Leadership).
+        leadership = new Leadership("sagaflow-relay:" + config.relay().slot(),
+                "the outbox relay (slot " + config.relay().slot() + ")",
+                () -> DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()),
+                config.relay().leadershipCheck(), new Leadership.Role() {
+                    @Override
+                    public void acquired(Connection lockConnection) throws SQLException {
+                        endZombieWalsender(lockConnection);
+                        startEngine();
+                    }
+
+                    @Override
+                    public void lost() {
+                        stopEngine();
+                    }
+                });
+        leadership.start("sagaflow-relay-leadership");
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -104,12 +117,7 @@ public class OutboxRelay {
             return;
         }
         running = false;
-        leadership.interrupt();
-        try {
-            leadership.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        leadership.stop(Duration.ofSeconds(10));
         stopEngine();
         executor.shutdown();
         producer.close(Duration.ofSeconds(5));
@@ -117,97 +125,28 @@ public class OutboxRelay {
 
     /** True while this node is the relay leader and Debezium runs. */
     public boolean running() {
-        return running && leader && engine != null;
+        return running && leader() && engine != null;
     }
 
     /** True while this node holds the relay's advisory lock. */
     public boolean leader() {
-        return leader;
+        return leadership != null && leadership.held();
     }
 
     /** True when this node runs the relay or stands by for it; false when it should but cannot. */
     public boolean healthy() {
-        return !running || !leader || engine != null;
+        return !running || !leader() || engine != null;
     }
 
     /**
-     * Exactly one node relays: the one holding a PostgreSQL advisory lock on its own connection. The lock lives
-     * as long as that session, so it moves to another node within {@code sagaflow.relay.leadership-check} when
-     * its holder dies (the kernel closes a killed process's socket). A frozen node keeps its session and so its
-     * lock: no two relays ever run at once.
+     * Holding the lock, any session still streaming from the slot belongs to a dead node (its walsender lives until
+     * wal_sender_timeout): end it so Debezium can take the slot now.
      */
-    private void leadershipLoop() {
-        while (running) {
-            try {
-                if (!leader) {
-                    tryToLead();
-                } else if (!lockConnectionAlive()) {
-                    LOG.warn("lost the relay's lock connection; stopping the relay");
-                    resign();
-                }
-                Thread.sleep(config.relay().leadershipCheck().toMillis());
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException | SQLException e) {
-                LOG.warnf("relay leadership check failed: %s", e.getMessage());
-                resign();
-                try {
-                    Thread.sleep(config.relay().leadershipCheck().toMillis());
-                } catch (InterruptedException ie) {
-                    break;
-                }
-            }
-        }
-        resign();
-    }
-
-    private void tryToLead() throws SQLException {
-        if (lockConnection == null || lockConnection.isClosed()) {
-            lockConnection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-        }
-        try (PreparedStatement st = lockConnection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-            st.setString(1, "sagaflow-relay:" + config.relay().slot());
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return;
-                }
-            }
-        }
-        leader = true;
-        // Holding the lock, any session still streaming from the slot belongs to a dead node (its walsender
-        // lives until wal_sender_timeout): end it so Debezium can take the slot now.
+    private void endZombieWalsender(Connection lockConnection) throws SQLException {
         try (PreparedStatement st = lockConnection.prepareStatement(
                 "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
             st.setString(1, config.relay().slot());
             st.execute();
-        }
-        LOG.infof("this node leads the outbox relay (slot %s)", config.relay().slot());
-        startEngine();
-    }
-
-    private boolean lockConnectionAlive() {
-        try {
-            return lockConnection != null && lockConnection.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private void resign() {
-        boolean was = leader;
-        leader = false;
-        stopEngine();
-        if (lockConnection != null) {
-            try {
-                lockConnection.close();   // ends the session, which releases the advisory lock
-            } catch (SQLException ignored) {
-                // already gone
-            }
-            lockConnection = null;
-        }
-        if (was) {
-            LOG.info("this node no longer leads the outbox relay");
         }
     }
 
@@ -236,7 +175,7 @@ public class OutboxRelay {
 
     /** Debezium stops on a lost connection (a database restart); start it again while this node leads. */
     private void onEngineStopped(boolean success, String message, Throwable error) {
-        if (!running || !leader || engine == null) {
+        if (!running || !leader() || engine == null) {
             return;
         }
         LOG.warnf(error, "outbox relay stopped (%s); restarting in 2 s", message);
@@ -244,7 +183,7 @@ public class OutboxRelay {
             try {
                 Thread.sleep(2000);
                 synchronized (this) {
-                    if (running && leader) {
+                    if (running && leader()) {
                         stopEngine();
                         startEngine();
                     }
