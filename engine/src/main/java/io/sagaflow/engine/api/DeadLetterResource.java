@@ -50,20 +50,12 @@ public class DeadLetterResource {
     public Uni<Page> list(@QueryParam("source") String source, @QueryParam("status") String status,
                           @QueryParam("flow") String flow, @QueryParam("reason") String reason,
                           @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        if (limit < 1 || limit > 500) {
-            throw Problem.badRequest("invalid-limit", "limit must be 1 to 500, was " + limit);
-        }
-        Optional<DeadLetterStore.Cursor> cursor = Optional.empty();
-        if (after != null) {
-            cursor = DeadLetterStore.Cursor.parse(after);
-            if (cursor.isEmpty()) {
-                throw Problem.badRequest("invalid-cursor", "after must be the 'next' of a previous page, was " + after);
-            }
-        }
+        PageCursor.checkLimit(limit);
+        Optional<PageCursor> cursor = PageCursor.fromQuery(after);
         return store.list(filter(source, status, flow, reason), cursor, limit + 1).map(letters -> {
             boolean more = letters.size() > limit;
             List<DeadLetter> page = more ? letters.subList(0, limit) : letters;
-            String next = more ? new DeadLetterStore.Cursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
+            String next = more ? new PageCursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
             return new Page(page, next);
         });
     }

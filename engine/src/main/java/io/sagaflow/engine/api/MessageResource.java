@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Produces(MediaType.APPLICATION_JSON)
 public class MessageResource {
 
-    private static final int MAX_LIMIT = 500;
     private static final String PREPARE_SHAPE = "{\"flow\": \"<name>\", \"key\": \"<record key>\", \"payload\": {...}}";
     private static final String REPORT_SHAPE = "{\"consumer\": \"<group>\", \"reason\": \"<code>\", \"attempts\": n, "
             + "\"detail\": \"...\"}";
@@ -129,9 +127,7 @@ public class MessageResource {
             description = "Items come without their event history. Pass the 'next' cursor of a page as 'after'.")
     public Uni<Page> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
                           @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw Problem.badRequest("invalid-limit", "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
-        }
+        PageCursor.checkLimit(limit);
         Optional<MessageStatus> wanted = Optional.ofNullable(status).map(s -> {
             try {
                 return MessageStatus.valueOf(s);
@@ -140,11 +136,11 @@ public class MessageResource {
                         + Arrays.toString(MessageStatus.values()) + ", was " + s);
             }
         });
-        Optional<MessageStore.Cursor> cursor = Optional.ofNullable(after).map(MessageResource::parseCursor);
+        Optional<PageCursor> cursor = PageCursor.fromQuery(after);
         return store.list(new MessageStore.Filter(wanted, Optional.ofNullable(flow)), cursor, limit + 1).map(items -> {
             boolean more = items.size() > limit;
             List<MessageView> page = more ? items.subList(0, limit) : items;
-            String next = more ? encode(page.get(limit - 1)) : null;
+            String next = more ? new PageCursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
             return new Page(page, next);
         });
     }
@@ -207,21 +203,6 @@ public class MessageResource {
                     + "' must be a non-empty string");
         }
         return value.asText();
-    }
-
-    private static String encode(MessageView v) {
-        String raw = v.createdAt() + "|" + v.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static MessageStore.Cursor parseCursor(String text) {
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-            String[] parts = raw.split("\\|", 2);
-            return new MessageStore.Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-        } catch (RuntimeException e) {
-            throw Problem.badRequest("invalid-cursor", "'after' must be the 'next' value of a previous page");
-        }
     }
 
     private static UUID parseId(String id) {

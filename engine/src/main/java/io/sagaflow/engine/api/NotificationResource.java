@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,6 @@ public class NotificationResource {
 
     private static final Set<String> FIELDS = Set.of("flow", "payload");
     private static final String BODY_SHAPE = "body must be {\"flow\": \"<name>\", \"payload\": <any JSON>}";
-    private static final int MAX_LIMIT = 500;
 
     private final NotificationStore store;
     private final ObjectMapper json;
@@ -126,40 +124,23 @@ public class NotificationResource {
     public Uni<NotificationPage> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
                                       @QueryParam("limit") @DefaultValue("50") int limit,
                                       @QueryParam("after") String after) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw Problem.badRequest("invalid-limit", "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
-        }
+        PageCursor.checkLimit(limit);
         Optional<NotificationStatus> wanted = Optional.ofNullable(status).map(s -> Arrays.stream(NotificationStatus.values())
                 .filter(v -> v.name().equals(s)).findFirst()
                 .orElseThrow(() -> Problem.badRequest("invalid-status", "status must be one of "
                         + Arrays.toString(NotificationStatus.values()) + ", was " + s)));
-        Optional<NotificationStore.Cursor> cursor = Optional.ofNullable(after).map(NotificationResource::parseCursor);
+        Optional<PageCursor> cursor = PageCursor.fromQuery(after);
         // One more than asked tells whether a next page exists.
         return store.list(wanted, Optional.ofNullable(flow), cursor, limit + 1).map(found -> {
             boolean more = found.size() > limit;
             List<Notification> page = more ? found.subList(0, limit) : found;
-            String next = more ? encode(page.get(limit - 1)) : null;
+            String next = more ? new PageCursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
             return new NotificationPage(page, next);
         });
     }
 
     /** One page of notifications; {@code next} is the cursor of the following page, null on the last. */
     public record NotificationPage(List<Notification> items, String next) {
-    }
-
-    private static String encode(Notification last) {
-        String raw = last.createdAt() + "|" + last.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static NotificationStore.Cursor parseCursor(String text) {
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-            String[] parts = raw.split("\\|", 2);
-            return new NotificationStore.Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-        } catch (RuntimeException e) {
-            throw Problem.badRequest("invalid-cursor", "'after' must be the 'next' value of a previous page");
-        }
     }
 
     private Uni<Notification> view(UUID id) {

@@ -164,15 +164,13 @@ public class SagaResource {
             description = "Pass the 'next' cursor of a page as 'after' to get the following page.")
     public Uni<SagaPage> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
                               @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        if (limit < 1 || limit > 500) {
-            throw Problem.badRequest("invalid-limit", "limit must be 1 to 500, was " + limit);
-        }
+        PageCursor.checkLimit(limit);
         if (status != null && java.util.Arrays.stream(io.sagaflow.engine.saga.SagaStatus.values())
                 .noneMatch(v -> v.name().equals(status))) {
             throw Problem.badRequest("invalid-status", "status must be one of "
                     + java.util.Arrays.toString(io.sagaflow.engine.saga.SagaStatus.values()) + ", was " + status);
         }
-        Cursor cursor = after == null ? null : Cursor.parse(after);
+        PageCursor cursor = PageCursor.fromQuery(after).orElse(null);
         StringBuilder where = new StringBuilder("1 = 1");
         Map<String, Object> params = new java.util.HashMap<>();
         if (status != null) {
@@ -185,7 +183,7 @@ public class SagaResource {
         }
         if (cursor != null) {
             where.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-            params.put("at", cursor.createdAt());
+            params.put("at", java.time.OffsetDateTime.ofInstant(cursor.createdAt(), java.time.ZoneOffset.UTC));
             params.put("id", cursor.id());
         }
         String query = where + " order by createdAt desc, id desc";
@@ -193,32 +191,13 @@ public class SagaResource {
                 .map(records -> {
                     boolean more = records.size() > limit;
                     List<SagaRecord> page = more ? records.subList(0, limit) : records;
-                    String next = more ? new Cursor(page.get(limit - 1).createdAt, page.get(limit - 1).id).encode() : null;
+                    String next = more ? new PageCursor(page.get(limit - 1).createdAt.toInstant(), page.get(limit - 1).id).encode() : null;
                     return new SagaPage(page.stream().map(this::toView).toList(), next);
                 });
     }
 
     /** One page of sagas; {@code next} is the cursor of the following page, null on the last. */
     public record SagaPage(List<SagaView> items, String next) {
-    }
-
-    /** Opaque position in the newest-first order: (createdAt, id). */
-    record Cursor(java.time.OffsetDateTime createdAt, UUID id) {
-        String encode() {
-            String raw = createdAt.toInstant() + "|" + id;
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        static Cursor parse(String text) {
-            try {
-                String raw = new String(java.util.Base64.getUrlDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8);
-                String[] parts = raw.split("\\|", 2);
-                return new Cursor(java.time.OffsetDateTime.ofInstant(java.time.Instant.parse(parts[0]), java.time.ZoneOffset.UTC),
-                        UUID.fromString(parts[1]));
-            } catch (RuntimeException e) {
-                throw Problem.badRequest("invalid-cursor", "'after' must be the 'next' value of a previous page");
-            }
-        }
     }
 
     @GET

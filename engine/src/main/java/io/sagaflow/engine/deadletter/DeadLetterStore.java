@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.engine.api.PageCursor;
 import io.sagaflow.engine.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -187,14 +188,10 @@ public class DeadLetterStore {
     }
 
     /** Letters matching the filter, newest first, after the cursor (created_at, id) if any; without redrives. */
-    public Uni<List<DeadLetter>> list(Filter filter, Optional<Cursor> after, int limit) {
+    public Uni<List<DeadLetter>> list(Filter filter, Optional<PageCursor> after, int limit) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT * FROM dead_letter WHERE ").append(filter.where(params));
-        after.ifPresent(c -> {
-            int at = params.addValue(at(c.createdAt())).size();
-            int id = params.addValue(c.id()).size();
-            sql.append(" AND (created_at, id) < ($").append(at).append(", $").append(id).append(")");
-        });
+        after.ifPresent(c -> c.appendTo(sql, params));
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(limit).size());
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             List<DeadLetter> out = new ArrayList<>();
@@ -228,23 +225,6 @@ public class DeadLetterStore {
                     rows.forEach(r -> out.put(DeadLetterSource.valueOf(r.getString("source")), r.getLong("n")));
                     return out;
                 });
-    }
-
-    /** Position in the newest-first list. */
-    public record Cursor(Instant createdAt, UUID id) {
-
-        public String encode() {
-            return createdAt.toString() + "_" + id;
-        }
-
-        public static Optional<Cursor> parse(String text) {
-            int sep = text.lastIndexOf('_');
-            try {
-                return Optional.of(new Cursor(Instant.parse(text.substring(0, sep)), UUID.fromString(text.substring(sep + 1))));
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        }
     }
 
     private DeadLetter letter(Row r, List<DeadLetter.Redrive> redrives) {

@@ -1,5 +1,6 @@
 package io.sagaflow.engine.message;
 
+import io.sagaflow.engine.api.PageCursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -360,21 +361,13 @@ public class MessageStore {
     public record Filter(Optional<MessageStatus> status, Optional<String> flow) {
     }
 
-    /** Position in the newest-first list. */
-    public record Cursor(Instant createdAt, UUID id) {
-    }
-
     /** Messages matching the filter, newest first, after the cursor if any, without their histories. */
-    public Uni<List<MessageView>> list(Filter filter, Optional<Cursor> after, int limit) {
+    public Uni<List<MessageView>> list(Filter filter, Optional<PageCursor> after, int limit) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE TRUE");
         filter.status().ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
         filter.flow().ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        after.ifPresent(c -> {
-            int at = params.addValue(at(c.createdAt())).size();
-            int id = params.addValue(c.id()).size();
-            sql.append(" AND (created_at, id) < ($").append(at).append(", $").append(id).append(")");
-        });
+        after.ifPresent(c -> c.appendTo(sql, params));
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(limit).size());
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             List<MessageView> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.dsl.model.NotificationFlow;
+import io.sagaflow.engine.api.PageCursor;
 import io.sagaflow.engine.api.Problem;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
@@ -335,22 +336,14 @@ public class NotificationStore {
                 });
     }
 
-    /** Position in the newest-first list. */
-    public record Cursor(Instant createdAt, UUID id) {
-    }
-
     /** Notifications, newest first, after the cursor if any; empty filters match everything. */
     public Uni<List<Notification>> list(Optional<NotificationStatus> status, Optional<String> flow,
-                                        Optional<Cursor> after, int limit) {
+                                        Optional<PageCursor> after, int limit) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notification WHERE TRUE");
         status.ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
         flow.ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        after.ifPresent(c -> {
-            int at = params.addValue(at(c.createdAt())).size();
-            int id = params.addValue(c.id()).size();
-            sql.append(" AND (created_at, id) < ($").append(at).append(", $").append(id).append(")");
-        });
+        after.ifPresent(c -> c.appendTo(sql, params));
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(limit).size());
         return pool.preparedQuery(sql.toString()).execute(params).chain(rows -> {
             List<Row> found = new ArrayList<>();
