@@ -76,10 +76,10 @@ class ReliableMessageSdkIT {
     /** The engine (and RestAssured's port) is up only once the first test runs. */
     @org.junit.jupiter.api.BeforeEach
     void deployFlowAndStartTheLoyaltyService() {
-        deploy("loyalty-points", "loyalty.points", 3);   // the same content again answers 200
+        deploy("loyalty-points-it", "loyalty.points.it", 3);   // the same content again answers 200
         synchronized (ReliableMessageSdkIT.class) {
             if (loyalty == null) {
-                loyalty = consumer("loyalty.points", "loyalty-service");
+                loyalty = consumer("loyalty.points.it", "loyalty-service");
             }
         }
     }
@@ -166,7 +166,7 @@ class ReliableMessageSdkIT {
     @Test
     void aPaidOrderGrantsItsPointsOnceThroughTheReliableMessage() throws Exception {
         String orderId = "o-" + UUID.randomUUID();
-        String id = producer().send("loyalty-points", orderId,
+        String id = producer().send("loyalty-points-it", orderId,
                 JSON.createObjectNode().put("orderId", orderId).put("amount", 250), tx -> pay(tx, orderId, 250));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM points WHERE order_id = ?", orderId) == 1);
@@ -175,8 +175,8 @@ class ReliableMessageSdkIT {
 
         // Kafka delivers it again (a relay replay after a crash looks exactly like this): no second grant. A fence
         // message with the same key, hence the same partition, shows the duplicate was consumed before it.
-        redeliver("loyalty.points", orderId, id, "{\"orderId\":\"" + orderId + "\",\"amount\":250}");
-        String fence = producer().send("loyalty-points", orderId,
+        redeliver("loyalty.points.it", orderId, id, "{\"orderId\":\"" + orderId + "\",\"amount\":250}");
+        String fence = producer().send("loyalty-points-it", orderId,
                 JSON.createObjectNode().put("orderId", orderId + "-fence").put("amount", 10), tx -> { });
         await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM points WHERE order_id = ?",
                 orderId + "-fence") == 1);
@@ -192,7 +192,7 @@ class ReliableMessageSdkIT {
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             var record = new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value);
             record.headers().add("sagaflow-message-id", messageId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            record.headers().add("sagaflow-command", "loyalty-points".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            record.headers().add("sagaflow-command", "loyalty-points-it".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             producer.send(record).get();
         }
     }
@@ -201,7 +201,7 @@ class ReliableMessageSdkIT {
     void aProducerKilledBetweenItsLocalCommitAndTheMessageCommitIsSettledByTheCheckBack() throws Exception {
         String orderId = "o-" + UUID.randomUUID();
         ReliableMessageProducer producer = producer();
-        String id = producer.prepare("loyalty-points", orderId, JSON.createObjectNode().put("orderId", orderId).put("amount", 90));
+        String id = producer.prepare("loyalty-points-it", orderId, JSON.createObjectNode().put("orderId", orderId).put("amount", 90));
         producer.runLocally(id, tx -> pay(tx, orderId, 90));
         // ... and the producer dies here: nobody tells the engine to commit.
         assertThat(status(id)).isEqualTo("PREPARED");
@@ -216,7 +216,7 @@ class ReliableMessageSdkIT {
     void aProducerWhoseLocalTransactionFailsRollsTheMessageBackAndNothingIsGranted() throws Exception {
         String orderId = "o-" + UUID.randomUUID();
         ReliableMessageProducer producer = producer();
-        String id = producer.prepare("loyalty-points", orderId, JSON.createObjectNode().put("orderId", orderId).put("amount", 70));
+        String id = producer.prepare("loyalty-points-it", orderId, JSON.createObjectNode().put("orderId", orderId).put("amount", 70));
         try {
             producer.runLocally(id, tx -> {
                 pay(tx, orderId, 70);
@@ -234,7 +234,7 @@ class ReliableMessageSdkIT {
     @Test
     void aPreparedMessageWhoseProducerNeverRanItsTransactionIsRolledBackByTheCheckBack() throws Exception {
         String orderId = "o-" + UUID.randomUUID();
-        String id = producer().prepare("loyalty-points", orderId, JSON.createObjectNode().put("orderId", orderId));
+        String id = producer().prepare("loyalty-points-it", orderId, JSON.createObjectNode().put("orderId", orderId));
         await().atMost(Duration.ofSeconds(40)).until(() -> "ROLLED_BACK".equals(status(id)));
         // the late local transaction can no longer commit: the check-back's ROLLED_BACK row holds its key
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> producer().runLocally(id, tx -> pay(tx, orderId, 1)))
@@ -246,13 +246,13 @@ class ReliableMessageSdkIT {
     void aConsumerThatFailsTwiceIsRetriedAndOneThatNeverSucceedsIsDeadLetteredThenRedriven() throws Exception {
         String flaky = "o-" + UUID.randomUUID();
         failuresLeft.put(flaky, new AtomicInteger(2));
-        producer().send("loyalty-points", flaky, JSON.createObjectNode().put("orderId", flaky).put("amount", 10),
+        producer().send("loyalty-points-it", flaky, JSON.createObjectNode().put("orderId", flaky).put("amount", 10),
                 tx -> pay(tx, flaky, 10));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM points WHERE order_id = ?", flaky) == 1);
 
         String broken = "o-" + UUID.randomUUID();
         neverGrant.add(broken);
-        String id = producer().send("loyalty-points", broken, JSON.createObjectNode().put("orderId", broken).put("amount", 10),
+        String id = producer().send("loyalty-points-it", broken, JSON.createObjectNode().put("orderId", broken).put("amount", 10),
                 tx -> pay(tx, broken, 10));
         String origin = id + ":loyalty-service";
         await().atMost(Duration.ofSeconds(30)).until(() -> given().queryParam("source", "MESSAGE_DELIVERY")
