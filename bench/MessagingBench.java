@@ -45,6 +45,7 @@ public class MessagingBench {
         System.out.printf("engine %s, kafka %s, run %s%n", engine, kafka, run);
         messages(engine, kafka, run, messages, concurrency);
         notifications(engine, run, notifications, concurrency, rate);
+        System.exit(0);   // the receiver's and Kafka's threads would keep the JVM up
     }
 
     static void messages(URI engine, String kafka, String run, int n, int concurrency) throws Exception {
