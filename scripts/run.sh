@@ -56,7 +56,7 @@ Try:
   # a failure at step 3, compensated: "input":{"orderId":"o-2","simulate":{"inventory":"fail"}}
   curl -s -XPOST localhost:${HTTP_PORT}/shop/orders/o-9/pay -d '{"customer":"ann","amount":250}'   # reliable message
   curl -s localhost:${HTTP_PORT}/shop/loyalty/ann                                                  # 25 points
-  curl -s -XPOST localhost:8080/api/notifications -H 'Content-Type: application/json' \
+  curl -s -XPOST localhost:8080/api/notifications -H 'Content-Type: application/json' \\
        -d '{"flow":"merchant-callback","payload":{"orderId":"o-9","simulate":"fail:2"}}'          # 3rd attempt lands
   curl -s localhost:8080/api/dead-letters                                                          # what gave up
 
