@@ -125,11 +125,11 @@ public class HttpCommandConnector {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url.get()))
                 .timeout(Duration.ofMillis(timeoutMs))
                 .header("Content-Type", "application/json")
-                .header("Sagaflow-Saga-Id", Headers.get(h, Headers.SAGA_ID).orElse(""))
-                .header("Sagaflow-Step", Headers.get(h, Headers.STEP).orElse(""))
-                .header("Sagaflow-Kind", Headers.get(h, Headers.KIND).orElse(""))
+                .header(io.sagaflow.participant.Wire.HTTP_SAGA_ID, Headers.get(h, Headers.SAGA_ID).orElse(""))
+                .header(io.sagaflow.participant.Wire.HTTP_STEP, Headers.get(h, Headers.STEP).orElse(""))
+                .header(io.sagaflow.participant.Wire.HTTP_KIND, Headers.get(h, Headers.KIND).orElse(""))
                 .header("Sagaflow-Message-Id", Headers.get(h, Headers.MESSAGE_ID).orElse(""))
-                .header("Idempotency-Key", Headers.get(h, Headers.IDEMPOTENCY_KEY).orElse(""))
+                .header(io.sagaflow.participant.Wire.HTTP_IDEMPOTENCY_KEY, Headers.get(h, Headers.IDEMPOTENCY_KEY).orElse(""))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(record.value() == null ? new byte[0] : record.value()))
                 .build();
         long started = System.nanoTime();

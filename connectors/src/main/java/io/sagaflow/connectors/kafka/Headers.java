@@ -1,20 +1,21 @@
 package io.sagaflow.connectors.kafka;
 
+import io.sagaflow.participant.Wire;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 
-/** The {@code sagaflow-*} record headers of SPEC §5. */
+/** The {@code sagaflow-*} record headers of SPEC §5 (the names are the participant SDK's {@link Wire}). */
 public final class Headers {
 
-    public static final String SAGA_ID = "sagaflow-saga-id";
-    public static final String STEP = "sagaflow-step";
-    public static final String KIND = "sagaflow-kind";
-    public static final String COMMAND = "sagaflow-command";
-    public static final String MESSAGE_ID = "sagaflow-message-id";
-    public static final String IDEMPOTENCY_KEY = "sagaflow-idempotency-key";
-    public static final String REPLY_TO = "sagaflow-reply-to";
-    public static final String OUTCOME = "sagaflow-outcome";
+    public static final String SAGA_ID = Wire.SAGA_ID;
+    public static final String STEP = Wire.STEP;
+    public static final String KIND = Wire.KIND;
+    public static final String COMMAND = Wire.COMMAND;
+    public static final String MESSAGE_ID = Wire.MESSAGE_ID;
+    public static final String IDEMPOTENCY_KEY = Wire.IDEMPOTENCY_KEY;
+    public static final String REPLY_TO = Wire.REPLY_TO;
+    public static final String OUTCOME = Wire.OUTCOME;
     /** Only on commands for HTTP participants: the URL the HTTP connector posts to. */
     public static final String HTTP_URL = "sagaflow-http-url";
     /** Only on commands for HTTP participants: the request timeout in milliseconds. */
