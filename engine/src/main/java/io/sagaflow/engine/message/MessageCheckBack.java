@@ -1,5 +1,6 @@
 package io.sagaflow.engine.message;
 
+import io.sagaflow.engine.runtime.PollLoop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,8 +39,7 @@ public class MessageCheckBack {
     private final SagaflowConfig config;
     private final ObjectMapper json;
     private final HttpClient http;
-    private Thread loop;
-    private volatile boolean running;
+    private PollLoop loop;
 
     public MessageCheckBack(MessageStore store, SagaflowConfig config, ObjectMapper json) {
         this.store = store;
@@ -53,39 +53,15 @@ public class MessageCheckBack {
             LOG.info("message check-backs disabled on this node (sagaflow.messages.check-back-enabled=false)");
             return;
         }
-        running = true;
-        loop = new Thread(this::run, "sagaflow-message-check-back");
-        loop.setDaemon(true);
+        int batch = config.messages().batchSize();
+        loop = new PollLoop("sagaflow-message-check-back", batch, config.messages().pollInterval(), AFTER_FAILURE,
+                () -> checkDue(batch));
         loop.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        running = false;
         if (loop != null) {
-            loop.interrupt();
-        }
-    }
-
-    private void run() {
-        int batch = config.messages().batchSize();
-        while (running) {
-            try {
-                int checked = checkDue(batch);
-                if (checked < batch) {
-                    Thread.sleep(config.messages().pollInterval().toMillis());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("message check-backs failed (%s); retrying in %s", e.getMessage(), AFTER_FAILURE);
-                    try {
-                        Thread.sleep(AFTER_FAILURE.toMillis());
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
+            loop.stop(Duration.ofSeconds(10));
         }
     }
 

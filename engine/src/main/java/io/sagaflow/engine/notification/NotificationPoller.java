@@ -1,5 +1,6 @@
 package io.sagaflow.engine.notification;
 
+import io.sagaflow.engine.runtime.PollLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,7 +24,7 @@ public class NotificationPoller {
 
     private static final Logger LOG = Logger.getLogger(NotificationPoller.class);
     private static final Duration DB_WAIT = Duration.ofSeconds(60);
-    private static final long BACKOFF_AFTER_ERROR_MS = 1000;
+    private static final Duration BACKOFF_AFTER_ERROR = Duration.ofSeconds(1);
 
     private final NotificationStore store;
     private final NotificationSender sender;
@@ -34,8 +35,7 @@ public class NotificationPoller {
     private final Counter gaveUp;
     private final Counter rateLimited;
     private final Timer latency;
-    private Thread loop;
-    private volatile boolean running;
+    private final PollLoop loop;
 
     public NotificationPoller(NotificationStore store, NotificationSender sender, SagaflowConfig config,
                               MeterRegistry metrics) {
@@ -54,6 +54,8 @@ public class NotificationPoller {
                 .description("due notifications a claim held back because their target had no token").register(metrics);
         this.latency = Timer.builder("sagaflow.notifications.latency")
                 .description("time from sending a notification to its answer or failure").register(metrics);
+        this.loop = new PollLoop("sagaflow-notifications", config.notifications().batchSize(),
+                config.notifications().pollInterval(), BACKOFF_AFTER_ERROR, this::claimAndSend);
     }
 
     void onStart(@Observes @Priority(40) StartupEvent event) {
@@ -67,13 +69,7 @@ public class NotificationPoller {
     }
 
     /** Starts claiming on this node (at startup when {@code sagaflow.notifications.enabled}); idempotent. */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        loop = new Thread(this::run, "sagaflow-notifications");
-        loop.setDaemon(true);
+    public void start() {
         loop.start();
     }
 
@@ -81,48 +77,20 @@ public class NotificationPoller {
      * Stops claiming on this node and waits for the loop to end; attempts already sent still record their outcome.
      * What is left is in the tables, for this node's next {@link #start()} or another node.
      */
-    public synchronized void stop() {
-        running = false;
-        if (loop != null) {
-            loop.interrupt();
-            try {
-                loop.join(DB_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            loop = null;
-        }
+    public void stop() {
+        loop.stop(DB_WAIT);
     }
 
-    private void run() {
-        int batch = config.notifications().batchSize();
-        while (running) {
-            try {
-                // Claim only what can be sent now: a claimed attempt waiting for a free slot would eat its lease.
-                int room = Math.min(batch, inFlight.availablePermits());
-                int claimed = 0;
-                if (room > 0) {
-                    NotificationStore.ClaimBatch claims = store.claimDue(room).await().atMost(DB_WAIT);
-                    rateLimited.increment(claims.rateLimited());
-                    claims.claims().forEach(this::deliver);
-                    claimed = claims.claims().size();
-                }
-                if (claimed < batch) {
-                    Thread.sleep(config.notifications().pollInterval().toMillis());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("claiming notifications failed (%s); retrying in 1 s", e.getMessage());
-                    try {
-                        Thread.sleep(BACKOFF_AFTER_ERROR_MS);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
+    /** One round: claim only what can be sent now (a claimed attempt waiting for a free slot would eat its lease). */
+    private int claimAndSend() {
+        int room = Math.min(config.notifications().batchSize(), inFlight.availablePermits());
+        if (room == 0) {
+            return 0;
         }
+        NotificationStore.ClaimBatch claims = store.claimDue(room).await().atMost(DB_WAIT);
+        rateLimited.increment(claims.rateLimited());
+        claims.claims().forEach(this::deliver);
+        return claims.claims().size();
     }
 
     private void deliver(Claim claim) {
