@@ -1,5 +1,6 @@
 package io.sagaflow.participant;
 
+import io.sagaflow.participant.internal.KafkaSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.participant.internal.BarrierRules;
@@ -15,20 +16,20 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 
 /**
  * A Kafka participant (SPEC §5): consumes the participant's command topic, runs each command through a
@@ -87,18 +88,10 @@ public final class KafkaParticipantRunner implements AutoCloseable {
     public KafkaParticipantRunner(CommandHandler handler, Options options) {
         this.handler = Objects.requireNonNull(handler, "handler must not be null");
         this.options = Objects.requireNonNull(options, "options must not be null");
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties c = KafkaSetup.consumer(options.bootstrapServers(), options.groupId());
         // Bytes, not strings: decoding happens in our code, so a bad record is answered instead of poisoning poll().
         consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = KafkaSetup.producer(options.bootstrapServers());
         thread = new Thread(this::run, "sagaflow-participant-" + options.topic());
     }
 

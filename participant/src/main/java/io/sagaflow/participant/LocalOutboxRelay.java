@@ -1,5 +1,6 @@
 package io.sagaflow.participant;
 
+import io.sagaflow.participant.internal.KafkaSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.debezium.embedded.Connect;
@@ -25,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -80,11 +81,7 @@ public final class LocalOutboxRelay implements AutoCloseable {
 
     private LocalOutboxRelay(Options options) {
         this.options = options;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = KafkaSetup.producer(options.bootstrapServers());
         engine = DebeziumEngine.create(Connect.class).using(debeziumProperties()).notifying(this::handleBatch)
                 .using((success, message, error) -> {
                     if (!success && running) {

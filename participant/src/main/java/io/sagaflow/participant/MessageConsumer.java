@@ -1,5 +1,6 @@
 package io.sagaflow.participant;
 
+import io.sagaflow.participant.internal.KafkaSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -102,11 +103,7 @@ public final class MessageConsumer implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options must not be null");
         this.barrier = new JdbcBarrier(dataSource);
         this.handler = Objects.requireNonNull(handler, "handler must not be null");
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties c = KafkaSetup.consumer(options.bootstrapServers(), options.groupId());
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         // A message may be retried in line for as long as its schedule lasts; the group must not evict us meanwhile.
         long schedule = 0;
