@@ -1,5 +1,7 @@
 package io.sagaflow.engine.api;
 
+import io.sagaflow.engine.internal.DomainFailure;
+
 import io.sagaflow.connectors.cachesync.CacheSyncManager;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
@@ -37,7 +39,7 @@ public class CacheSyncResource {
         return syncs.reconcile(name).orElseThrow(() -> unknown(name));
     }
 
-    private static Problem unknown(String name) {
-        return Problem.notFound("unknown-cache-sync", "no CacheSync named '" + name + "' is deployed");
+    private static DomainFailure unknown(String name) {
+        return new DomainFailure.NotFound("unknown-cache-sync", "no CacheSync named '" + name + "' is deployed");
     }
 }

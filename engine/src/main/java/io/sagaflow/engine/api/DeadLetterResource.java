@@ -1,5 +1,7 @@
 package io.sagaflow.engine.api;
 
+import io.sagaflow.engine.internal.DomainFailure;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +10,8 @@ import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStatus;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.DeadLetters;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -41,23 +45,13 @@ public class DeadLetterResource {
         this.json = json;
     }
 
-    /** A page of dead letters; pass {@code next} as {@code after} for the following page. */
-    public record Page(List<DeadLetter> items, String next) {
-    }
-
     @GET
     @Operation(summary = "Dead letters, newest first, with filters and cursor paging")
-    public Uni<Page> list(@QueryParam("source") String source, @QueryParam("status") String status,
+    public Uni<Page<DeadLetter>> list(@QueryParam("source") String source, @QueryParam("status") String status,
                           @QueryParam("flow") String flow, @QueryParam("reason") String reason,
                           @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        PageCursor.checkLimit(limit);
-        Optional<PageCursor> cursor = PageCursor.fromQuery(after);
-        return store.list(filter(source, status, flow, reason), cursor, limit + 1).map(letters -> {
-            boolean more = letters.size() > limit;
-            List<DeadLetter> page = more ? letters.subList(0, limit) : letters;
-            String next = more ? new PageCursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
-            return new Page(page, next);
-        });
+        PageRequest page = PageRequest.of(after, limit);
+        return store.list(filter(source, status, flow, reason), page);
     }
 
     @GET
@@ -93,7 +87,7 @@ public class DeadLetterResource {
                                                   @QueryParam("confirm") @DefaultValue("false") boolean confirm,
                                                   String body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (source == null && flow == null && reason == null) {
-            throw Problem.badRequest("filter-required", "a bulk redrive needs at least one of source, flow, reason");
+            throw new DomainFailure.Invalid("filter-required", "a bulk redrive needs at least one of source, flow, reason");
         }
         return deadLetters.redriveAll(filter(source, null, flow, reason), confirm, Optional.ofNullable(idempotencyKey),
                 request(body));
@@ -111,33 +105,20 @@ public class DeadLetterResource {
         } catch (java.io.IOException e) {
             // answered below
         }
-        throw Problem.badRequest("invalid-request", "the body must be a JSON object (e.g. {\"decision\": \"commit\"}) or empty");
+        throw new DomainFailure.Invalid("invalid-request", "the body must be a JSON object (e.g. {\"decision\": \"commit\"}) or empty");
     }
 
     private static DeadLetterStore.Filter filter(String source, String status, String flow, String reason) {
-        return new DeadLetterStore.Filter(Optional.ofNullable(source).map(s -> parse(DeadLetterSource.class, "source", s)),
-                Optional.ofNullable(status).map(s -> parse(DeadLetterStatus.class, "status", s)),
+        return new DeadLetterStore.Filter(QueryValues.enumValue("source", DeadLetterSource.class, source),
+                QueryValues.enumValue("status", DeadLetterStatus.class, status),
                 Optional.ofNullable(flow), Optional.ofNullable(reason));
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String name, String value) {
-        try {
-            return Enum.valueOf(type, value);
-        } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("invalid-" + name, name + " must be one of "
-                    + Arrays.toString(type.getEnumConstants()) + ", was " + value);
-        }
-    }
-
     private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Problem.notFound("unknown-dead-letter", "no dead letter " + id + " (dead letter ids are UUIDs)");
-        }
+        return QueryValues.id("dead-letter", id);
     }
 
-    private static Problem unknown(UUID id) {
-        return Problem.notFound("unknown-dead-letter", "no dead letter " + id);
+    private static DomainFailure unknown(UUID id) {
+        return QueryValues.unknown("dead-letter", id);
     }
 }

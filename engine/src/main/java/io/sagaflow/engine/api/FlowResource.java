@@ -1,6 +1,7 @@
 package io.sagaflow.engine.api;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.sagaflow.engine.internal.DomainFailure;
+
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.engine.flow.Deployment;
 import io.sagaflow.engine.flow.FlowRegistry;
@@ -47,10 +48,10 @@ public class FlowResource {
                     + "found, 409 when that version exists with other content, 413 over the size limit.")
     public Uni<Response> deploy(byte[] body) {
         if (body == null || body.length == 0) {
-            throw Problem.badRequest("empty-document", "the request body must be a YAML flow document");
+            throw new DomainFailure.Invalid("empty-document", "the request body must be a YAML flow document");
         }
         if (body.length > config.flows().maxBytes()) {
-            throw new Problem(413, "document-too-large", "Document too large", "the document has " + body.length
+            throw new DomainFailure.Invalid("document-too-large", "Document too large", "the document has " + body.length
                     + " bytes; the limit is " + config.flows().maxBytes() + " (sagaflow.flows.max-bytes)", Map.of());
         }
         return flows.deploy(new String(body, StandardCharsets.UTF_8)).map(FlowResource::deployed);
@@ -67,28 +68,27 @@ public class FlowResource {
     @GET
     @Operation(summary = "Every deployed flow with its versions")
     public Uni<List<FlowView>> list() {
-        return Panache.withSession(() -> FlowRecord.<FlowRecord>list("order by name, version"))
-                .map(FlowResource::group);
+        return flows.versions(java.util.Optional.empty()).map(FlowResource::group);
     }
 
     @GET
     @Path("/{name}")
     @Operation(summary = "One flow with every deployed version and its document")
     public Uni<FlowView> get(@PathParam("name") String name) {
-        return Panache.withSession(() -> FlowRecord.<FlowRecord>list("name = ?1 order by version", name))
+        return flows.versions(java.util.Optional.of(name))
                 .map(records -> {
                     if (records.isEmpty()) {
-                        throw Problem.notFound("unknown-flow", "no flow named '" + name + "' is deployed");
+                        throw new DomainFailure.NotFound("unknown-flow", "no flow named '" + name + "' is deployed");
                     }
                     return group(records).get(0);
                 });
     }
 
-    private static List<FlowView> group(List<FlowRecord> records) {
+    private static List<FlowView> group(List<FlowRegistry.DeployedVersion> records) {
         Map<String, List<FlowVersionView>> byName = new LinkedHashMap<>();
-        for (FlowRecord r : records) {
-            byName.computeIfAbsent(r.name, k -> new java.util.ArrayList<>())
-                    .add(new FlowVersionView(r.name, r.version, r.kind, r.deployedAt, r.content));
+        for (FlowRegistry.DeployedVersion r : records) {
+            byName.computeIfAbsent(r.name(), k -> new java.util.ArrayList<>())
+                    .add(new FlowVersionView(r.name(), r.version(), r.kind(), r.deployedAt(), r.content()));
         }
         return byName.values().stream().map(versions -> {
             FlowVersionView latest = versions.get(versions.size() - 1);

@@ -1,5 +1,7 @@
 package io.sagaflow.engine.api;
 
+import io.sagaflow.engine.internal.DomainFailure;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
@@ -9,6 +11,11 @@ import io.sagaflow.engine.message.MessageInput;
 import io.sagaflow.engine.message.MessageStatus;
 import io.sagaflow.engine.message.MessageStore;
 import io.sagaflow.engine.message.MessageView;
+import io.sagaflow.engine.internal.IdempotencyKey;
+import io.sagaflow.engine.internal.IdempotentCreate.Creation;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -50,10 +57,6 @@ public class MessageResource {
         this.json = json;
     }
 
-    /** A page of messages (without their histories); pass {@code next} as {@code after} for the following page. */
-    public record Page(List<MessageView> items, String next) {
-    }
-
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Prepare a message on the newest version of a Message flow",
@@ -66,19 +69,10 @@ public class MessageResource {
         String key = text(request, "key", PREPARE_SHAPE);
         JsonNode payload = request.get("payload");
         if (payload == null || payload.isNull()) {
-            throw Problem.badRequest("invalid-request", "body must be " + PREPARE_SHAPE + "; 'payload' is missing");
+            throw new DomainFailure.Invalid("invalid-request", "body must be " + PREPARE_SHAPE + "; 'payload' is missing");
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > SagaResource.MAX_KEY_LENGTH)) {
-            throw Problem.badRequest("invalid-idempotency-key",
-                    "Idempotency-Key must be 1 to " + SagaResource.MAX_KEY_LENGTH + " characters");
-        }
-        return store.prepare(flow, key, payload, Optional.ofNullable(idempotencyKey)).chain(result -> {
-            if (result instanceof MessageStore.PrepareResult.KeyReused reused) {
-                return Uni.createFrom().failure(new Problem(409, "idempotency-key-reused", "Idempotency-Key reused",
-                        "Idempotency-Key '" + idempotencyKey + "' was used for another request body",
-                        Map.of("messageId", reused.id().toString())));
-            }
-            int status = result instanceof MessageStore.PrepareResult.Prepared ? 201 : 200;
+        return store.prepare(flow, key, payload, IdempotencyKey.fromHeader(idempotencyKey)).chain(result -> {
+            int status = result instanceof Creation.Created ? 201 : 200;
             return view(result.id()).map(v -> Response.status(status)
                     .header("Location", "/api/messages/" + v.id()).entity(v).build());
         });
@@ -108,7 +102,7 @@ public class MessageResource {
                 return Uni.createFrom().failure(unknown(id));
             }
             if (decision.get().outcome() instanceof MessageDecision.Outcome.Refused refused) {
-                return Uni.createFrom().failure(new Problem(409, "message-decided", "Message already decided",
+                return Uni.createFrom().failure(new DomainFailure.Conflict("message-decided", "Message already decided",
                         refused.reason(), Map.of("messageId", id.toString())));
             }
             return view(id);
@@ -125,24 +119,11 @@ public class MessageResource {
     @GET
     @Operation(summary = "Messages, newest first, with filters and cursor paging",
             description = "Items come without their event history. Pass the 'next' cursor of a page as 'after'.")
-    public Uni<Page> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
+    public Uni<Page<MessageView>> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
                           @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        PageCursor.checkLimit(limit);
-        Optional<MessageStatus> wanted = Optional.ofNullable(status).map(s -> {
-            try {
-                return MessageStatus.valueOf(s);
-            } catch (IllegalArgumentException e) {
-                throw Problem.badRequest("invalid-status", "status must be one of "
-                        + Arrays.toString(MessageStatus.values()) + ", was " + s);
-            }
-        });
-        Optional<PageCursor> cursor = PageCursor.fromQuery(after);
-        return store.list(new MessageStore.Filter(wanted, Optional.ofNullable(flow)), cursor, limit + 1).map(items -> {
-            boolean more = items.size() > limit;
-            List<MessageView> page = more ? items.subList(0, limit) : items;
-            String next = more ? new PageCursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
-            return new Page(page, next);
-        });
+        PageRequest page = PageRequest.of(after, limit);
+        Optional<MessageStatus> wanted = QueryValues.enumValue("status", MessageStatus.class, status);
+        return store.list(new MessageStore.Filter(wanted, Optional.ofNullable(flow)), page);
     }
 
     @POST
@@ -160,7 +141,7 @@ public class MessageResource {
         JsonNode attemptsNode = request.path("attempts");
         if (!attemptsNode.isMissingNode() && (!attemptsNode.canConvertToInt() || !attemptsNode.isIntegralNumber()
                 || attemptsNode.asInt() < 0)) {
-            throw Problem.badRequest("invalid-request", "'attempts' must be an integer >= 0, was " + attemptsNode);
+            throw new DomainFailure.Invalid("invalid-request", "'attempts' must be an integer >= 0, was " + attemptsNode);
         }
         String detail = request.path("detail").isTextual() ? request.path("detail").asText() : "";
         MessageInput.DeliveryFailure failure = new MessageInput.DeliveryFailure(consumer, reason,
@@ -170,7 +151,7 @@ public class MessageResource {
                 return Uni.createFrom().failure(unknown(messageId));
             }
             if (report instanceof MessageStore.DeliveryReport.Refused refused) {
-                return Uni.createFrom().failure(Problem.conflict("message-not-published", "Message not published",
+                return Uni.createFrom().failure(new DomainFailure.Conflict("message-not-published", "Message not published",
                         refused.reason()));
             }
             MessageStore.DeliveryReport.Recorded recorded = (MessageStore.DeliveryReport.Recorded) report;
@@ -193,27 +174,23 @@ public class MessageResource {
         } catch (java.io.IOException e) {
             // answered below
         }
-        throw Problem.badRequest("invalid-request", "body must be a JSON object " + shape);
+        throw new DomainFailure.Invalid("invalid-request", "body must be a JSON object " + shape);
     }
 
     private static String text(JsonNode request, String field, String shape) {
         JsonNode value = request.get(field);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw Problem.badRequest("invalid-request", "body must be " + shape + "; '" + field
+            throw new DomainFailure.Invalid("invalid-request", "body must be " + shape + "; '" + field
                     + "' must be a non-empty string");
         }
         return value.asText();
     }
 
     private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Problem.notFound("unknown-message", "no message " + id + " (message ids are UUIDs)");
-        }
+        return QueryValues.id("message", id);
     }
 
-    private static Problem unknown(UUID id) {
-        return Problem.notFound("unknown-message", "no message " + id);
+    private static DomainFailure unknown(UUID id) {
+        return QueryValues.unknown("message", id);
     }
 }

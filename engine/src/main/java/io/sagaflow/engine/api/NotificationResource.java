@@ -1,11 +1,17 @@
 package io.sagaflow.engine.api;
 
+import io.sagaflow.engine.internal.DomainFailure;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.engine.notification.Notification;
 import io.sagaflow.engine.notification.NotificationStatus;
 import io.sagaflow.engine.notification.NotificationStore;
+import io.sagaflow.engine.internal.IdempotencyKey;
+import io.sagaflow.engine.internal.IdempotentCreate.Creation;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -55,18 +61,9 @@ public class NotificationResource {
                                 @Parameter(description = "makes the send idempotent; kept as long as the notification")
                                 @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JsonNode request = parseBody(body);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > SagaResource.MAX_KEY_LENGTH)) {
-            throw Problem.badRequest("invalid-idempotency-key",
-                    "Idempotency-Key must be 1 to " + SagaResource.MAX_KEY_LENGTH + " characters");
-        }
         String flow = request.get("flow").asText();
-        return store.create(flow, request.get("payload"), Optional.ofNullable(idempotencyKey)).chain(created -> {
-            if (created instanceof NotificationStore.Created.KeyReused reused) {
-                return Uni.createFrom().failure(new Problem(409, "idempotency-key-reused", "Idempotency-Key reused",
-                        "Idempotency-Key '" + idempotencyKey + "' was used for another request body",
-                        Map.of("notificationId", reused.id().toString())));
-            }
-            int status = created instanceof NotificationStore.Created.New ? 201 : 200;
+        return store.create(flow, request.get("payload"), IdempotencyKey.fromHeader(idempotencyKey)).chain(created -> {
+            int status = created instanceof Creation.Created ? 201 : 200;
             return view(created.id()).map(n -> Response.status(status)
                     .header("Location", "/api/notifications/" + n.id()).entity(n).build());
         });
@@ -78,24 +75,24 @@ public class NotificationResource {
         try {
             request = body == null || body.isBlank() ? null : json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw Problem.badRequest("invalid-request", BODY_SHAPE + "; it is not JSON: " + e.getOriginalMessage());
+            throw new DomainFailure.Invalid("invalid-request", BODY_SHAPE + "; it is not JSON: " + e.getOriginalMessage());
         }
         if (request == null || !request.isObject()) {
-            throw Problem.badRequest("invalid-request", BODY_SHAPE);
+            throw new DomainFailure.Invalid("invalid-request", BODY_SHAPE);
         }
         for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw Problem.badRequest("invalid-request", BODY_SHAPE + "; unknown member '" + name + "'");
+                throw new DomainFailure.Invalid("invalid-request", BODY_SHAPE + "; unknown member '" + name + "'");
             }
         }
         JsonNode flow = request.get("flow");
         if (flow == null || !flow.isTextual() || flow.asText().isBlank()) {
-            throw Problem.badRequest("invalid-request", BODY_SHAPE + "; 'flow' must be a non-blank string");
+            throw new DomainFailure.Invalid("invalid-request", BODY_SHAPE + "; 'flow' must be a non-blank string");
         }
         JsonNode payload = request.get("payload");
         if (payload == null || payload.isNull()) {
-            throw Problem.badRequest("invalid-request", BODY_SHAPE + "; 'payload' is missing");
+            throw new DomainFailure.Invalid("invalid-request", BODY_SHAPE + "; 'payload' is missing");
         }
         return request;
     }
@@ -121,26 +118,12 @@ public class NotificationResource {
     @GET
     @Operation(summary = "Notifications, newest first, with filters and cursor paging",
             description = "Pass the 'next' cursor of a page as 'after' to get the following page.")
-    public Uni<NotificationPage> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
+    public Uni<Page<Notification>> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
                                       @QueryParam("limit") @DefaultValue("50") int limit,
                                       @QueryParam("after") String after) {
-        PageCursor.checkLimit(limit);
-        Optional<NotificationStatus> wanted = Optional.ofNullable(status).map(s -> Arrays.stream(NotificationStatus.values())
-                .filter(v -> v.name().equals(s)).findFirst()
-                .orElseThrow(() -> Problem.badRequest("invalid-status", "status must be one of "
-                        + Arrays.toString(NotificationStatus.values()) + ", was " + s)));
-        Optional<PageCursor> cursor = PageCursor.fromQuery(after);
-        // One more than asked tells whether a next page exists.
-        return store.list(wanted, Optional.ofNullable(flow), cursor, limit + 1).map(found -> {
-            boolean more = found.size() > limit;
-            List<Notification> page = more ? found.subList(0, limit) : found;
-            String next = more ? new PageCursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
-            return new NotificationPage(page, next);
-        });
-    }
-
-    /** One page of notifications; {@code next} is the cursor of the following page, null on the last. */
-    public record NotificationPage(List<Notification> items, String next) {
+        PageRequest page = PageRequest.of(after, limit);
+        Optional<NotificationStatus> wanted = QueryValues.enumValue("status", NotificationStatus.class, status);
+        return store.list(wanted, Optional.ofNullable(flow), page);
     }
 
     private Uni<Notification> view(UUID id) {
@@ -148,14 +131,10 @@ public class NotificationResource {
     }
 
     private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Problem.notFound("unknown-notification", "no notification " + id + " (notification ids are UUIDs)");
-        }
+        return QueryValues.id("notification", id);
     }
 
-    private static Problem unknown(UUID id) {
-        return Problem.notFound("unknown-notification", "no notification " + id);
+    private static DomainFailure unknown(UUID id) {
+        return QueryValues.unknown("notification", id);
     }
 }

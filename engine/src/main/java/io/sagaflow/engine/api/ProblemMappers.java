@@ -2,6 +2,7 @@ package io.sagaflow.engine.api;
 
 import io.sagaflow.dsl.Diagnostic;
 import io.sagaflow.engine.flow.InvalidFlowException;
+import io.sagaflow.engine.internal.DomainFailure;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -10,21 +11,33 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error leaves the API as RFC 7807 {@code application/problem+json}. */
+/**
+ * Every error leaves the API as RFC 7807 {@code application/problem+json}, and this is the one room where a
+ * failure becomes an HTTP status: the domain throws {@link DomainFailure}s (not found, conflict, invalid,
+ * unavailable), mapped here by kind, with the few codes whose status is more precise listed in {@link #STATUS_BY_CODE}.
+ */
 public class ProblemMappers {
 
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    @ServerExceptionMapper
-    public Response problem(Problem p) {
-        return respond(p.status(), p.type(), p.title(), p.getMessage(), p.extensions());
-    }
+    /** Codes answered with a status other than their kind's. */
+    static final Map<String, Integer> STATUS_BY_CODE = Map.of(
+            "document-too-large", 413,
+            "payload-too-large", 413,
+            "reply-unreadable", 422);
 
     @ServerExceptionMapper
-    public Response invalidFlow(InvalidFlowException e) {
-        List<Map<String, Object>> errors = e.diagnostics().stream().map(ProblemMappers::toJson).toList();
-        return respond(400, "invalid-flow", "Invalid flow document", e.getMessage(), Map.of("errors", errors));
+    public Response domainFailure(DomainFailure f) {
+        Map<String, Object> extensions = new LinkedHashMap<>(f.details());
+        if (f instanceof InvalidFlowException invalid) {
+            extensions.put("errors", invalid.diagnostics().stream().map(ProblemMappers::toJson).toList());
+        }
+        Response response = respond(status(f), f.code(), f.summary(), f.getMessage(), extensions);
+        if (f.retryable()) {
+            return Response.fromResponse(response).header("Retry-After", "1").build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper
@@ -38,6 +51,24 @@ public class ProblemMappers {
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected error", e);
         return respond(500, "internal-error", "Internal error", "an unexpected error occurred: " + e, Map.of());
+    }
+
+    /** The HTTP status of a domain failure. */
+    static int status(DomainFailure f) {
+        Integer precise = STATUS_BY_CODE.get(f.code());
+        if (precise != null) {
+            return precise;
+        }
+        if (f instanceof DomainFailure.NotFound) {
+            return 404;
+        }
+        if (f instanceof DomainFailure.Conflict) {
+            return 409;
+        }
+        if (f instanceof DomainFailure.Unavailable) {
+            return 503;
+        }
+        return 400;
     }
 
     static Map<String, Object> toJson(Diagnostic d) {

@@ -3,10 +3,17 @@ package io.sagaflow.engine.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.sagaflow.engine.saga.RecordedEvent;
-import io.sagaflow.engine.store.EventCodec;
-import io.sagaflow.engine.store.SagaStore;
+import io.sagaflow.engine.saga.EventCodec;
+import io.sagaflow.engine.saga.SagaStore;
+import io.sagaflow.engine.saga.SagaStatus;
+import io.sagaflow.engine.saga.SagaView;
+import io.sagaflow.engine.saga.SagaViews;
+import io.sagaflow.engine.internal.DomainFailure;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
+import io.sagaflow.engine.internal.IdempotencyKey;
+import io.sagaflow.engine.internal.IdempotentCreate.Creation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,15 +38,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Produces(MediaType.APPLICATION_JSON)
 public class SagaResource {
 
-    /** Longest accepted Idempotency-Key. */
-    static final int MAX_KEY_LENGTH = 200;
 
     private final SagaStore store;
+    private final SagaViews views;
     private final ObjectMapper json;
     private final EventCodec codec;
 
-    public SagaResource(SagaStore store, ObjectMapper json) {
+    public SagaResource(SagaStore store, SagaViews views, ObjectMapper json) {
         this.store = store;
+        this.views = views;
         this.json = json;
         this.codec = new EventCodec(json);
     }
@@ -61,21 +68,12 @@ public class SagaResource {
                                @Parameter(description = "makes the start idempotent; kept as long as the saga")
                                @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (request == null || request.flow() == null || request.flow().isBlank()) {
-            throw Problem.badRequest("invalid-request", "body must be {\"flow\": \"<name>\", \"input\": {...}}; 'flow' is missing");
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
-            throw Problem.badRequest("invalid-idempotency-key",
-                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
+            throw new DomainFailure.Invalid("invalid-request", "body must be {\"flow\": \"<name>\", \"input\": {...}}; 'flow' is missing");
         }
         JsonNode input = request.input() == null ? json.createObjectNode() : request.input();
-        return store.start(request.flow(), input, Optional.ofNullable(idempotencyKey)).chain(result -> {
-            if (result instanceof SagaStore.StartResult.KeyReused reused) {
-                return Uni.createFrom().failure(new Problem(409, "idempotency-key-reused", "Idempotency-Key reused",
-                        "Idempotency-Key '" + idempotencyKey + "' was used for another request body",
-                        Map.of("sagaId", reused.sagaId().toString())));
-            }
-            int status = result instanceof SagaStore.StartResult.Started ? 201 : 200;
-            return view(result.sagaId()).map(v -> Response.status(status)
+        return store.start(request.flow(), input, IdempotencyKey.fromHeader(idempotencyKey)).chain(result -> {
+            int status = result instanceof Creation.Created ? 201 : 200;
+            return view(result.id()).map(v -> Response.status(status)
                     .header("Location", "/api/sagas/" + v.id()).entity(v).build());
         });
     }
@@ -113,7 +111,7 @@ public class SagaResource {
             OperatorRequest request = json.readValue(body, OperatorRequest.class);
             return request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
         } catch (JsonProcessingException e) {
-            throw Problem.badRequest("invalid-request", "the body must be {\"reason\": \"...\"} or empty");
+            throw new DomainFailure.Invalid("invalid-request", "the body must be {\"reason\": \"...\"} or empty");
         }
     }
 
@@ -152,7 +150,7 @@ public class SagaResource {
                 return Uni.createFrom().failure(unknown(sagaId));
             }
             if (applied.decision().events().isEmpty() && applied.decision().rejection().isPresent()) {
-                return Uni.createFrom().failure(Problem.conflict("operator-action-refused", "Operator action refused",
+                return Uni.createFrom().failure(new DomainFailure.Conflict("operator-action-refused", "Operator action refused",
                         applied.decision().rejection().get()));
             }
             return view(sagaId);
@@ -162,42 +160,11 @@ public class SagaResource {
     @GET
     @Operation(summary = "Sagas, newest first, with filters and cursor paging",
             description = "Pass the 'next' cursor of a page as 'after' to get the following page.")
-    public Uni<SagaPage> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
-                              @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        PageCursor.checkLimit(limit);
-        if (status != null && java.util.Arrays.stream(io.sagaflow.engine.saga.SagaStatus.values())
-                .noneMatch(v -> v.name().equals(status))) {
-            throw Problem.badRequest("invalid-status", "status must be one of "
-                    + java.util.Arrays.toString(io.sagaflow.engine.saga.SagaStatus.values()) + ", was " + status);
-        }
-        PageCursor cursor = PageCursor.fromQuery(after).orElse(null);
-        StringBuilder where = new StringBuilder("1 = 1");
-        Map<String, Object> params = new java.util.HashMap<>();
-        if (status != null) {
-            where.append(" and status = :status");
-            params.put("status", status);
-        }
-        if (flow != null) {
-            where.append(" and flow = :flow");
-            params.put("flow", flow);
-        }
-        if (cursor != null) {
-            where.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-            params.put("at", java.time.OffsetDateTime.ofInstant(cursor.createdAt(), java.time.ZoneOffset.UTC));
-            params.put("id", cursor.id());
-        }
-        String query = where + " order by createdAt desc, id desc";
-        return Panache.withSession(() -> SagaRecord.<SagaRecord>find(query, params).page(0, limit + 1).list())
-                .map(records -> {
-                    boolean more = records.size() > limit;
-                    List<SagaRecord> page = more ? records.subList(0, limit) : records;
-                    String next = more ? new PageCursor(page.get(limit - 1).createdAt.toInstant(), page.get(limit - 1).id).encode() : null;
-                    return new SagaPage(page.stream().map(this::toView).toList(), next);
-                });
-    }
-
-    /** One page of sagas; {@code next} is the cursor of the following page, null on the last. */
-    public record SagaPage(List<SagaView> items, String next) {
+    public Uni<Page<SagaView>> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
+                                    @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
+        PageRequest page = PageRequest.of(after, limit);
+        Optional<SagaStatus> wanted = QueryValues.enumValue("status", SagaStatus.class, status);
+        return views.list(new SagaViews.Filter(wanted, Optional.ofNullable(flow)), page);
     }
 
     @GET
@@ -236,36 +203,14 @@ public class SagaResource {
     }
 
     private Uni<SagaView> view(UUID id) {
-        return Panache.withSession(() -> SagaRecord.<SagaRecord>findById(id)).map(r -> {
-            if (r == null) {
-                throw unknown(id);
-            }
-            return toView(r);
-        });
-    }
-
-    private SagaView toView(SagaRecord r) {
-        return new SagaView(r.id, r.flow, r.flowVersion, r.status, parse(r.input), parse(r.output), r.error,
-                parse(r.steps), r.createdAt, r.updatedAt);
-    }
-
-    private JsonNode parse(String text) {
-        try {
-            return text == null ? null : json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON does not parse", e);
-        }
+        return views.get(id).map(v -> v.orElseThrow(() -> unknown(id)));
     }
 
     private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Problem.notFound("unknown-saga", "no saga " + id + " (saga ids are UUIDs)");
-        }
+        return QueryValues.id("saga", id);
     }
 
-    private static Problem unknown(UUID id) {
-        return Problem.notFound("unknown-saga", "no saga " + id);
+    private static DomainFailure unknown(UUID id) {
+        return QueryValues.unknown("saga", id);
     }
 }

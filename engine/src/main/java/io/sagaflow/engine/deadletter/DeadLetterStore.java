@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagaflow.config.SagaflowConfig;
-import io.sagaflow.engine.api.PageCursor;
+import io.sagaflow.engine.internal.PageCursor;
 import io.sagaflow.engine.outbox.Outbox;
+import io.sagaflow.engine.internal.SqlValues;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -66,8 +69,8 @@ public class DeadLetterStore {
                         + "updated_at = EXCLUDED.updated_at RETURNING id")
                 .execute(Tuple.tuple().addValue(id).addValue(letter.source().name()).addValue(letter.origin())
                         .addValue(letter.flow().orElse(null)).addValue(letter.reason()).addValue(letter.detail())
-                        .addValue(letter.payload().orElse(null)).addValue(write(letter.headers()))
-                        .addValue(letter.attempts()).addValue(at(now)))
+                        .addValue(letter.payload().orElse(null)).addValue(SqlValues.json(json, letter.headers()))
+                        .addValue(letter.attempts()).addValue(SqlValues.at(now)))
                 .chain(rows -> {
                     UUID stored = rows.iterator().next().getUUID("id");
                     return settleRedrives(conn, letter.source(), letter.origin(), "FAILED_AGAIN",
@@ -87,7 +90,7 @@ public class DeadLetterStore {
         Instant now = clock.instant();
         return conn.preparedQuery("UPDATE dead_letter SET status = 'RESOLVED', detail = detail || ' | resolved: ' || $3, "
                         + "updated_at = $4 WHERE source = $1 AND origin = $2 AND status = 'OPEN' RETURNING id")
-                .execute(Tuple.of(source.name(), origin, how, at(now)))
+                .execute(Tuple.of(source.name(), origin, how, SqlValues.at(now)))
                 .chain(rows -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Row r : rows) {
@@ -108,7 +111,7 @@ public class DeadLetterStore {
         return conn.preparedQuery("UPDATE dead_letter_redrive r SET outcome = $3, detail = coalesce(r.detail || ' | ', '') "
                         + "|| $4, settled_at = $5 FROM dead_letter d WHERE r.dead_letter_id = d.id AND d.source = $1 "
                         + "AND d.origin = $2 AND d.status = 'REDRIVEN' AND r.outcome = 'ACCEPTED'")
-                .execute(Tuple.of(source.name(), origin, outcome, detail, at(now)))
+                .execute(Tuple.of(source.name(), origin, outcome, detail, SqlValues.at(now)))
                 .replaceWithVoid();
     }
 
@@ -117,10 +120,10 @@ public class DeadLetterStore {
         Instant now = clock.instant();
         UUID redriveId = UUID.randomUUID();
         return conn.preparedQuery("UPDATE dead_letter SET status = 'REDRIVEN', updated_at = $2 WHERE id = $1")
-                .execute(Tuple.of(letterId, at(now)))
+                .execute(Tuple.of(letterId, SqlValues.at(now)))
                 .chain(() -> conn.preparedQuery("INSERT INTO dead_letter_redrive (id, dead_letter_id, requested_at, "
                                 + "idempotency_key, request, outcome) VALUES ($1, $2, $3, $4, $5::text::jsonb, 'ACCEPTED')")
-                        .execute(Tuple.of(redriveId, letterId, at(now), idempotencyKey.orElse(null), write(request))))
+                        .execute(Tuple.of(redriveId, letterId, SqlValues.at(now), idempotencyKey.orElse(null), SqlValues.json(json, request))))
                 .chain(() -> mirror(conn, letterId, "DeadLetterRedriven", now))
                 .replaceWith(redriveId);
     }
@@ -139,7 +142,7 @@ public class DeadLetterStore {
             ObjectNode body = json.valueToTree(letter.orElseThrow());
             body.put("change", change);
             return Outbox.write(conn, List.of(Outbox.Row.event(UUID.randomUUID(), config.deadLetters().topic(),
-                    letterId.toString(), change, write(body), letter.get().source().name(), "dead-letter")));
+                    letterId.toString(), change, SqlValues.json(json, body), letter.get().source().name(), "dead-letter")));
         });
     }
 
@@ -164,7 +167,7 @@ public class DeadLetterStore {
                                     list.add(new DeadLetter.Redrive(r.getUUID("id"),
                                             r.getOffsetDateTime("requested_at").toInstant(),
                                             Optional.ofNullable(r.getString("idempotency_key")),
-                                            read(r.getValue("request").toString(), REQUEST), r.getString("outcome"),
+                                            SqlValues.value(json, r.getValue("request").toString(), REQUEST), r.getString("outcome"),
                                             Optional.ofNullable(r.getString("detail")),
                                             Optional.ofNullable(r.getOffsetDateTime("settled_at")).map(OffsetDateTime::toInstant)));
                                 }
@@ -188,17 +191,17 @@ public class DeadLetterStore {
     }
 
     /** Letters matching the filter, newest first, after the cursor (created_at, id) if any; without redrives. */
-    public Uni<List<DeadLetter>> list(Filter filter, Optional<PageCursor> after, int limit) {
+    public Uni<Page<DeadLetter>> list(Filter filter, PageRequest page) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT * FROM dead_letter WHERE ").append(filter.where(params));
-        after.ifPresent(c -> c.appendTo(sql, params));
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(limit).size());
+        page.appendTo(sql, params);
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             List<DeadLetter> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(letter(r, List.of()));
             }
-            return out;
+            return Page.of(out, page, d -> new PageCursor(d.createdAt(), d.id()));
         });
     }
 
@@ -230,28 +233,11 @@ public class DeadLetterStore {
     private DeadLetter letter(Row r, List<DeadLetter.Redrive> redrives) {
         return new DeadLetter(r.getUUID("id"), DeadLetterSource.valueOf(r.getString("source")), r.getString("origin"),
                 Optional.ofNullable(r.getString("flow")), r.getString("reason"), r.getString("detail"),
-                Optional.ofNullable(r.getString("payload")), read(r.getValue("headers").toString(), HEADERS),
+                Optional.ofNullable(r.getString("payload")), SqlValues.value(json, r.getValue("headers").toString(), HEADERS),
                 r.getInteger("attempts"), DeadLetterStatus.valueOf(r.getString("status")),
                 r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant(), redrives);
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static OffsetDateTime at(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 }

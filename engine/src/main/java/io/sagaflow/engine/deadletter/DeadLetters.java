@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.kafka.KafkaClients;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -93,14 +93,14 @@ public class DeadLetters {
                                 return Uni.createFrom().voidItem();   // already done: answer it as it is
                             }
                             if (status == DeadLetterStatus.RESOLVED) {
-                                return Uni.createFrom().failure(Problem.conflict("dead-letter-resolved",
+                                return Uni.createFrom().failure(new DomainFailure.Conflict("dead-letter-resolved",
                                         "Dead letter already resolved", "dead letter " + id + " was resolved without a "
                                                 + "redrive (its origin was settled directly); there is nothing to redrive"));
                             }
                             return store.find(conn, id).chain(letter -> {
                                 Redriver redriver = redrivers.get(letter.orElseThrow().source());
                                 if (redriver == null) {
-                                    return Uni.createFrom().failure(Problem.conflict("not-redrivable",
+                                    return Uni.createFrom().failure(new DomainFailure.Conflict("not-redrivable",
                                             "Not redrivable", "this engine cannot redrive " + letter.get().source()
                                                     + " dead letters"));
                                 }
@@ -143,7 +143,7 @@ public class DeadLetters {
                 chain = chain.chain(() -> redrive(id, idempotencyKey.map(k -> k + ":" + id), request)
                         .onItem().invoke(letter -> done.add(id))
                         .onFailure().recoverWithItem(e -> {
-                            refused.add(new Refusal(id, e instanceof Problem p ? p.type() : "error", e.getMessage()));
+                            refused.add(new Refusal(id, e instanceof DomainFailure f ? f.code() : "error", e.getMessage()));
                             return null;
                         })
                         .replaceWithVoid());
@@ -152,7 +152,7 @@ public class DeadLetters {
         });
     }
 
-    private static Problem unknown(UUID id) {
-        return Problem.notFound("unknown-dead-letter", "no dead letter " + id);
+    private static DomainFailure unknown(UUID id) {
+        return new DomainFailure.NotFound("unknown-dead-letter", "no dead letter " + id);
     }
 }

@@ -7,7 +7,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 /**
  * Hands a dead letter back to its source (one CDI bean per {@link DeadLetterSource}). It runs in the transaction
  * that marks the letter REDRIVEN, so a redrive happens once or not at all. It throws a
- * {@code io.sagaflow.engine.api.Problem} when the request is not acceptable (nothing is then written).
+ * {@link io.sagaflow.engine.internal.DomainFailure} when the request is not acceptable (nothing is then written).
  */
 public interface Redriver {
 

@@ -1,5 +1,6 @@
 package io.sagaflow.engine.flow;
 
+
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.cachesync.CacheSyncManager;
 import io.sagaflow.connectors.kafka.KafkaClients;
@@ -12,8 +13,8 @@ import io.sagaflow.dsl.model.KafkaParticipant;
 import io.sagaflow.dsl.model.MessageFlow;
 import io.sagaflow.dsl.model.NotificationFlow;
 import io.sagaflow.dsl.model.SagaFlow;
-import io.sagaflow.engine.api.Problem;
-import io.sagaflow.engine.store.Canonical;
+import io.sagaflow.engine.internal.DomainFailure;
+import io.sagaflow.engine.internal.Canonical;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -74,7 +75,7 @@ public class FlowRegistry {
                                 if (rows.iterator().next().getString(0).equals(sha)) {
                                     return new Deployment(doc.kind().yamlName(), id.name(), id.version(), false);
                                 }
-                                throw Problem.conflict("flow-version-exists", "Flow version already deployed",
+                                throw new DomainFailure.Conflict("flow-version-exists", "Flow version already deployed",
                                         "flow " + id.name() + " version " + id.version() + " is already deployed "
                                                 + "with other content; deploy it as version " + (id.version() + 1)
                                                 + " (running sagas keep the version they started with)");
@@ -89,6 +90,26 @@ public class FlowRegistry {
             }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
         }
         return deployed;
+    }
+
+    /** One deployed version of a document, as stored. */
+    public record DeployedVersion(String name, int version, String kind, java.time.OffsetDateTime deployedAt,
+                                  String content) {
+    }
+
+    /** Every deployed version, by name then version; of one name only when {@code name} is present. */
+    public Uni<List<DeployedVersion>> versions(java.util.Optional<String> name) {
+        String sql = "SELECT name, version, kind, content, deployed_at FROM flow"
+                + (name.isPresent() ? " WHERE name = $1" : "") + " ORDER BY name, version";
+        Tuple params = name.map(Tuple::of).orElseGet(Tuple::tuple);
+        return pool.preparedQuery(sql).execute(params).map(rows -> {
+            List<DeployedVersion> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(new DeployedVersion(r.getString("name"), r.getInteger("version"), r.getString("kind"),
+                        r.getOffsetDateTime("deployed_at"), r.getString("content")));
+            }
+            return out;
+        });
     }
 
     /** The newest stored version of every CacheSync document (started at boot). */
@@ -147,7 +168,7 @@ public class FlowRegistry {
                 .execute(Tuple.of(name, version))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw Problem.notFound("unknown-flow", "no flow " + name + " version " + version);
+                        throw new DomainFailure.NotFound("unknown-flow", "no flow " + name + " version " + version);
                     }
                     return as(cache.computeIfAbsent(id, k -> parseStored(rows.iterator().next())), kind);
                 });
@@ -160,7 +181,7 @@ public class FlowRegistry {
                 .chain(rows -> {
                     Integer version = rows.iterator().next().getInteger(0);
                     if (version == null) {
-                        return Uni.createFrom().failure(Problem.notFound("unknown-flow",
+                        return Uni.createFrom().failure(new DomainFailure.NotFound("unknown-flow",
                                 "no flow named '" + name + "' is deployed (POST it to /api/flows first)"));
                     }
                     return at(name, version, kind);
@@ -179,7 +200,7 @@ public class FlowRegistry {
         }
         String wanted = kind == SagaFlow.class ? "Saga" : kind == MessageFlow.class ? "Message"
                 : kind == NotificationFlow.class ? "Notification" : kind.getSimpleName();
-        throw Problem.badRequest("wrong-kind", "flow " + doc.id().name() + " is a " + doc.kind().yamlName()
+        throw new DomainFailure.Invalid("wrong-kind", "flow " + doc.id().name() + " is a " + doc.kind().yamlName()
                 + ", not a " + wanted);
     }
 }

@@ -1,6 +1,6 @@
 package io.sagaflow.engine.message;
 
-import io.sagaflow.engine.runtime.PollLoop;
+import io.sagaflow.engine.internal.PollLoop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;

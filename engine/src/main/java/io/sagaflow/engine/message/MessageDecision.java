@@ -1,5 +1,6 @@
 package io.sagaflow.engine.message;
 
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.sagaflow.engine.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.sagaflow.engine.deadletter.DeadLetter;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.Redriver;
@@ -38,9 +38,9 @@ public class MessageDeliveryRedriver implements Redriver {
         return store.actIn(conn, id, new MessageInput.Republish("redrive of dead letter " + letter.id()
                         + (consumer.isEmpty() ? "" : " (consumer " + consumer + ")")))
                 .map(d -> {
-                    MessageDecision decided = d.orElseThrow(() -> Problem.notFound("unknown-message", "no message " + id));
+                    MessageDecision decided = d.orElseThrow(() -> new DomainFailure.NotFound("unknown-message", "no message " + id));
                     if (decided.outcome() instanceof MessageDecision.Outcome.Refused refused) {
-                        throw Problem.conflict("message-not-committed", "Message not committed", refused.reason());
+                        throw new DomainFailure.Conflict("message-not-committed", "Message not committed", refused.reason());
                     }
                     return "message re-published";
                 });

@@ -1,7 +1,7 @@
 package io.sagaflow.engine.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.sagaflow.engine.deadletter.DeadLetter;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.Redriver;
@@ -43,14 +43,14 @@ public class MessageRedriver implements Redriver {
             input = new MessageInput.Rollback(Actor.OPERATOR);
             done = "message rolled back by an operator";
         } else {
-            throw Problem.badRequest("decision-required", "redriving an UNDECIDED message needs "
+            throw new DomainFailure.Invalid("decision-required", "redriving an UNDECIDED message needs "
                     + "{\"decision\": \"commit\" | \"rollback\"}" + (decision.isEmpty() ? "" : ", was '" + decision + "'"));
         }
         UUID id = UUID.fromString(letter.origin());
         return store.actIn(conn, id, input).map(d -> {
-            MessageDecision decided = d.orElseThrow(() -> Problem.notFound("unknown-message", "no message " + id));
+            MessageDecision decided = d.orElseThrow(() -> new DomainFailure.NotFound("unknown-message", "no message " + id));
             if (decided.outcome() instanceof MessageDecision.Outcome.Refused refused) {
-                throw Problem.conflict("message-decided", "Message already decided", refused.reason());
+                throw new DomainFailure.Conflict("message-decided", "Message already decided", refused.reason());
             }
             return decided.rejection().map(r -> "nothing to do: " + r).orElse(done);
         });

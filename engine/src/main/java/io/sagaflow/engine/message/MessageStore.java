@@ -1,6 +1,7 @@
 package io.sagaflow.engine.message;
 
-import io.sagaflow.engine.api.PageCursor;
+
+import io.sagaflow.engine.internal.PageCursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,13 @@ import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
 import io.sagaflow.engine.message.MessageDecision.Effect;
 import io.sagaflow.engine.outbox.Outbox;
-import io.sagaflow.engine.store.Canonical;
+import io.sagaflow.engine.internal.Canonical;
+import io.sagaflow.engine.internal.IdempotencyKey;
+import io.sagaflow.engine.internal.IdempotentCreate;
+import io.sagaflow.engine.internal.IdempotentCreate.Creation;
+import io.sagaflow.engine.internal.SqlValues;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -60,53 +67,23 @@ public class MessageStore {
         this.metrics = metrics;
     }
 
-    /** The outcome of a prepare request. */
-    public sealed interface PrepareResult {
-        UUID id();
-
-        /** A new message. */
-        record Prepared(UUID id) implements PrepareResult {
-        }
-
-        /** The Idempotency-Key was used before with the same body: that message. */
-        record Existing(UUID id) implements PrepareResult {
-        }
-
-        /** The Idempotency-Key was used before with another body. */
-        record KeyReused(UUID id) implements PrepareResult {
-        }
-    }
-
     /** Prepares a message on the newest version of {@code flowName}. */
-    public Uni<PrepareResult> prepare(String flowName, String key, JsonNode payload, Optional<String> idempotencyKey) {
+    public Uni<Creation> prepare(String flowName, String key, JsonNode payload, Optional<IdempotencyKey> idempotencyKey) {
         return flows.latest(flowName, MessageFlow.class).chain(flow -> pool.withTransaction(conn -> {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
-            String requestSha = Canonical.sha256(write(Canonical.sorted(json.createObjectNode()
-                    .put("flow", flowName).put("key", key).set("payload", payload))));
+            String requestSha = IdempotentCreate.fingerprint(json, json.createObjectNode()
+                    .put("flow", flowName).put("key", key).set("payload", payload));
             return conn.preparedQuery("INSERT INTO message (id, flow, flow_version, topic, key, payload, status, "
                             + "idempotency_key, request_sha256, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
                             + "$6::text::jsonb, 'PREPARED', $7, $8, $9, $9) ON CONFLICT (idempotency_key) DO NOTHING "
                             + "RETURNING " + COLUMNS)
                     .execute(Tuple.tuple().addValue(id).addValue(flow.id().name()).addValue(flow.id().version())
-                            .addValue(flow.topic()).addValue(key).addValue(write(payload))
-                            .addValue(idempotencyKey.orElse(null)).addValue(requestSha).addValue(at(now)))
-                    .chain(inserted -> {
-                        if (inserted.size() == 1) {
-                            MessageDecision d = MessageDecider.prepare(flow, key, now);
-                            return persist(conn, inserted.iterator().next(), flow, d, now)
-                                    .map(ignored -> (PrepareResult) new PrepareResult.Prepared(id));
-                        }
-                        return conn.preparedQuery("SELECT id, request_sha256 FROM message WHERE idempotency_key = $1")
-                                .execute(Tuple.of(idempotencyKey.orElseThrow()))
-                                .map(rows -> {
-                                    Row row = rows.iterator().next();
-                                    UUID existing = row.getUUID("id");
-                                    return row.getString("request_sha256").equals(requestSha)
-                                            ? new PrepareResult.Existing(existing)
-                                            : new PrepareResult.KeyReused(existing);
-                                });
-                    });
+                            .addValue(flow.topic()).addValue(key).addValue(SqlValues.json(json, payload))
+                            .addValue(idempotencyKey.map(IdempotencyKey::value).orElse(null)).addValue(requestSha).addValue(SqlValues.at(now)))
+                    .chain(inserted -> IdempotentCreate.settle(conn, "message", "messageId", id, inserted,
+                            idempotencyKey, requestSha, () -> persist(conn, inserted.iterator().next(), flow,
+                                    MessageDecider.prepare(flow, key, now), now)));
         }));
     }
 
@@ -201,7 +178,7 @@ public class MessageStore {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, flow, flow_version FROM message "
                         + "WHERE status = 'PREPARED' AND next_check_at <= $1 ORDER BY next_check_at LIMIT $2 "
                         + "FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(at(now), limit))
+                .execute(Tuple.of(SqlValues.at(now), limit))
                 .chain(rows -> {
                     List<Uni<Claim>> claims = new ArrayList<>();
                     for (Row r : rows) {
@@ -216,7 +193,7 @@ public class MessageStore {
                         List<Tuple> leases = claimed.stream().map(c -> {
                             Duration every = c.flow().checkBack().every();
                             Duration lease = every.compareTo(minLease) >= 0 ? every : minLease;
-                            return Tuple.of(c.id(), at(now.plus(lease)));
+                            return Tuple.of(c.id(), SqlValues.at(now.plus(lease)));
                         }).toList();
                         return conn.preparedQuery("UPDATE message SET next_check_at = $2 WHERE id = $1")
                                 .executeBatch(leases).replaceWith(claimed);
@@ -240,7 +217,7 @@ public class MessageStore {
                         + "RETURNING id, topic, last_seq, created_at), e AS (INSERT INTO message_event (message_id, seq, "
                         + "type, data, at) SELECT id, last_seq, 'MessageDelivered', jsonb_build_object('topic', topic), $2 "
                         + "FROM d) SELECT id, created_at FROM d")
-                .execute(Tuple.of(ids.toArray(new UUID[0]), at(now))))
+                .execute(Tuple.of(ids.toArray(new UUID[0]), SqlValues.at(now))))
                 .map(rows -> {
                     for (Row r : rows) {
                         metrics.reached(MessageStatus.DELIVERED);
@@ -262,7 +239,7 @@ public class MessageStore {
         List<Tuple> events = new ArrayList<>();
         for (MessageEvent e : d.events()) {
             after = after.apply(e);
-            events.add(Tuple.of(id, ++seq, e.type(), write(json.valueToTree(e)), at(now)));
+            events.add(Tuple.of(id, ++seq, e.type(), SqlValues.json(json, json.valueToTree(e)), SqlValues.at(now)));
         }
         boolean setCheck = false;
         Instant nextCheck = null;
@@ -297,7 +274,7 @@ public class MessageStore {
         MessageState result = after;
         long lastSeq = seq;
         Tuple update = Tuple.tuple().addValue(id).addValue(result.status().name()).addValue(result.checks())
-                .addValue(lastSeq).addValue(at(now)).addValue(setCheck).addValue(nextCheck == null ? null : at(nextCheck));
+                .addValue(lastSeq).addValue(SqlValues.at(now)).addValue(setCheck).addValue(nextCheck == null ? null : SqlValues.at(nextCheck));
         Uni<Void> effectsToRun = effects;
         return conn.preparedQuery("INSERT INTO message_event (message_id, seq, type, data, at) "
                         + "VALUES ($1, $2, $3, $4::text::jsonb, $5)").executeBatch(events)
@@ -351,7 +328,7 @@ public class MessageStore {
                     List<MessageView.EventView> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new MessageView.EventView(r.getLong("seq"), r.getString("type"),
-                                r.getOffsetDateTime("at").toInstant(), read(r.getString("data"))));
+                                r.getOffsetDateTime("at").toInstant(), SqlValues.tree(json, r.getString("data"))));
                     }
                     return out;
                 });
@@ -362,19 +339,19 @@ public class MessageStore {
     }
 
     /** Messages matching the filter, newest first, after the cursor if any, without their histories. */
-    public Uni<List<MessageView>> list(Filter filter, Optional<PageCursor> after, int limit) {
+    public Uni<Page<MessageView>> list(Filter filter, PageRequest page) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE TRUE");
         filter.status().ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
         filter.flow().ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        after.ifPresent(c -> c.appendTo(sql, params));
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(limit).size());
+        page.appendTo(sql, params);
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             List<MessageView> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(view(r, null));
             }
-            return out;
+            return Page.of(out, page, m -> new PageCursor(m.createdAt(), m.id()));
         });
     }
 
@@ -382,7 +359,7 @@ public class MessageStore {
         OffsetDateTime next = r.getOffsetDateTime("next_check_at");
         return new MessageView(r.getUUID("id"), r.getString("flow"), r.getInteger("flow_version"), r.getString("topic"),
                 r.getString("key"), MessageStatus.valueOf(r.getString("status")), r.getInteger("checks"),
-                next == null ? null : next.toInstant(), read(r.getString("payload")),
+                next == null ? null : next.toInstant(), SqlValues.tree(json, r.getString("payload")),
                 r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant(), events);
     }
 
@@ -390,23 +367,6 @@ public class MessageStore {
         return new MessageState(MessageStatus.valueOf(row.getString("status")), row.getInteger("checks"));
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private JsonNode read(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON does not parse", e);
-        }
-    }
 
-    static OffsetDateTime at(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 }

@@ -1,6 +1,6 @@
 package io.sagaflow.engine.notification;
 
-import io.sagaflow.engine.runtime.PollLoop;
+import io.sagaflow.engine.internal.PollLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,7 +1,7 @@
 package io.sagaflow.engine.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.sagaflow.engine.deadletter.DeadLetter;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.Redriver;
@@ -34,7 +34,7 @@ public class NotificationRedriver implements Redriver {
         try {
             id = UUID.fromString(letter.origin());
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(Problem.conflict("not-redrivable", "Not redrivable",
+            return Uni.createFrom().failure(new DomainFailure.Conflict("not-redrivable", "Not redrivable",
                     "the dead letter's origin '" + letter.origin() + "' is not a notification id"));
         }
         return store.resendIn(conn, id).replaceWith("notification resent with a fresh schedule");

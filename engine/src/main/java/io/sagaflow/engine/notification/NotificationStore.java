@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.dsl.model.NotificationFlow;
-import io.sagaflow.engine.api.PageCursor;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.PageCursor;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
-import io.sagaflow.engine.store.Canonical;
+import io.sagaflow.engine.internal.Canonical;
+import io.sagaflow.engine.internal.IdempotencyKey;
+import io.sagaflow.engine.internal.IdempotentCreate;
+import io.sagaflow.engine.internal.IdempotentCreate.Creation;
+import io.sagaflow.engine.internal.SqlValues;
+import io.sagaflow.engine.internal.Page;
+import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -66,50 +72,22 @@ public class NotificationStore {
         this.clock = clock;
     }
 
-    /** The outcome of a create request. */
-    public sealed interface Created {
-        UUID id();
-
-        /** A new notification, due at once. */
-        record New(UUID id) implements Created {
-        }
-
-        /** The Idempotency-Key was used before with the same flow and payload: that notification. */
-        record Existing(UUID id) implements Created {
-        }
-
-        /** The Idempotency-Key was used before with another body. */
-        record KeyReused(UUID id) implements Created {
-        }
-    }
-
     /** Creates a notification on the newest version of {@code flowName}, due at once. */
-    public Uni<Created> create(String flowName, JsonNode payload, Optional<String> idempotencyKey) {
+    public Uni<Creation> create(String flowName, JsonNode payload, Optional<IdempotencyKey> idempotencyKey) {
         return flows.latest(flowName, NotificationFlow.class).chain(flow -> pool.withTransaction(conn -> {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
-            String requestSha = Canonical.sha256(write(Canonical.sorted(
-                    json.createObjectNode().put("flow", flowName).set("payload", payload))));
+            String requestSha = IdempotentCreate.fingerprint(json,
+                    json.createObjectNode().put("flow", flowName).set("payload", payload));
             return conn.preparedQuery("INSERT INTO notification (id, flow, flow_version, payload, status, "
                             + "next_attempt_at, idempotency_key, request_sha256, created_at, updated_at) VALUES ($1, $2, "
                             + "$3, $4::text::jsonb, $5, $6, $7, $8, $6, $6) ON CONFLICT (idempotency_key) DO NOTHING "
                             + "RETURNING id")
                     .execute(Tuple.tuple().addValue(id).addValue(flow.id().name()).addValue(flow.id().version())
-                            .addValue(write(payload)).addValue(NotificationStatus.PENDING.name()).addValue(at(now))
-                            .addValue(idempotencyKey.orElse(null)).addValue(requestSha))
-                    .chain(inserted -> {
-                        if (inserted.size() == 1) {
-                            return Uni.createFrom().item((Created) new Created.New(id));
-                        }
-                        return conn.preparedQuery("SELECT id, request_sha256 FROM notification WHERE idempotency_key = $1")
-                                .execute(Tuple.of(idempotencyKey.orElseThrow()))
-                                .map(rows -> {
-                                    Row row = rows.iterator().next();
-                                    UUID existing = row.getUUID("id");
-                                    return row.getString("request_sha256").equals(requestSha)
-                                            ? new Created.Existing(existing) : new Created.KeyReused(existing);
-                                });
-                    });
+                            .addValue(SqlValues.json(json, payload)).addValue(NotificationStatus.PENDING.name()).addValue(SqlValues.at(now))
+                            .addValue(idempotencyKey.map(IdempotencyKey::value).orElse(null)).addValue(requestSha))
+                    .chain(inserted -> IdempotentCreate.settle(conn, "notification", "notificationId", id, inserted,
+                            idempotencyKey, requestSha, () -> Uni.createFrom().voidItem()));
         }));
     }
 
@@ -133,7 +111,7 @@ public class NotificationStore {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM notification "
                         + "WHERE status = 'PENDING' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2 "
                         + "FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(at(now), limit))
+                .execute(Tuple.of(SqlValues.at(now), limit))
                 .chain(rows -> {
                     List<Row> due = new ArrayList<>();
                     rows.forEach(due::add);
@@ -193,11 +171,11 @@ public class NotificationStore {
         Uni<Void> voidExpired = !state.inFlight() ? Uni.createFrom().voidItem()
                 : conn.preparedQuery("UPDATE notification_attempt SET finished_at = $3, error = $4 "
                                 + "WHERE notification_id = $1 AND attempt = $2 AND finished_at IS NULL")
-                        .execute(Tuple.of(id, state.attempts(), at(now), LEASE_ENDED)).replaceWithVoid();
+                        .execute(Tuple.of(id, state.attempts(), SqlValues.at(now), LEASE_ENDED)).replaceWithVoid();
         return voidExpired
                 .chain(() -> update(conn, id, next, now))
                 .chain(() -> conn.preparedQuery("INSERT INTO notification_attempt (notification_id, attempt, started_at) "
-                        + "VALUES ($1, $2, $3)").execute(Tuple.of(id, next.attempts(), at(now))))
+                        + "VALUES ($1, $2, $3)").execute(Tuple.of(id, next.attempts(), SqlValues.at(now))))
                 .map(ignored -> new Claim(id, flow, next.attempts(), row.getString("payload")));
     }
 
@@ -220,11 +198,11 @@ public class NotificationStore {
                 + "::float8 * $4::float8)";
         return conn.preparedQuery("INSERT INTO notification_rate (target, tokens, refilled_at) VALUES ($1, $2, $3) "
                         + "ON CONFLICT (target) DO NOTHING")
-                .execute(Tuple.of(target, capacity, at(now)))
+                .execute(Tuple.of(target, capacity, SqlValues.at(now)))
                 .chain(() -> conn.preparedQuery("UPDATE notification_rate SET tokens = " + refilled + " - 1, "
                                 + "refilled_at = greatest(refilled_at, $3::timestamptz) WHERE target = $1 AND " + refilled
                                 + " >= 1 RETURNING tokens")
-                        .execute(Tuple.of(target, capacity, at(now), perSecond)))
+                        .execute(Tuple.of(target, capacity, SqlValues.at(now), perSecond)))
                 .map(rows -> rows.size() == 1);
     }
 
@@ -260,7 +238,7 @@ public class NotificationStore {
                                     + "ELSE coalesce($6 || ' | ', '') || 'answered after its lease ended' END "
                                     + "WHERE notification_id = $1 AND attempt = $2")
                             .execute(Tuple.tuple().addValue(claim.notificationId()).addValue(claim.attempt())
-                                    .addValue(at(now)).addValue(httpStatus).addValue(result.latency().toMillis())
+                                    .addValue(SqlValues.at(now)).addValue(httpStatus).addValue(result.latency().toMillis())
                                     .addValue(error))
                             .replaceWithVoid();
                     Decision decision = Delivery.answer(claim.flow(), state, claim.attempt(), result, now);
@@ -308,7 +286,7 @@ public class NotificationStore {
                 : Uni.createFrom().voidItem()));
     }
 
-    /** {@link #resend} in the caller's transaction (a dead-letter redrive); refusals are {@link Problem}s. */
+    /** {@link #resend} in the caller's transaction (a dead-letter redrive); refusals are {@link DomainFailure}s. */
     public Uni<Void> resendIn(SqlConnection conn, UUID id) {
         return conn.preparedQuery("SELECT " + COLUMNS + " FROM notification WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(id))
@@ -319,7 +297,7 @@ public class NotificationStore {
                     Instant now = clock.instant();
                     Decision decision = Delivery.resend(state(rows.iterator().next()), now);
                     if (decision instanceof Decision.Refused refused) {
-                        return Uni.createFrom().failure(Problem.conflict("notification-pending",
+                        return Uni.createFrom().failure(new DomainFailure.Conflict("notification-pending",
                                 "Notification still pending", refused.reason()));
                     }
                     return update(conn, id, ((Decision.Changed) decision).state(), now);
@@ -337,18 +315,18 @@ public class NotificationStore {
     }
 
     /** Notifications, newest first, after the cursor if any; empty filters match everything. */
-    public Uni<List<Notification>> list(Optional<NotificationStatus> status, Optional<String> flow,
-                                        Optional<PageCursor> after, int limit) {
+    public Uni<Page<Notification>> list(Optional<NotificationStatus> status, Optional<String> flow,
+                                        PageRequest page) {
         Tuple params = Tuple.tuple();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notification WHERE TRUE");
         status.ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
         flow.ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        after.ifPresent(c -> c.appendTo(sql, params));
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(limit).size());
+        page.appendTo(sql, params);
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
         return pool.preparedQuery(sql.toString()).execute(params).chain(rows -> {
             List<Row> found = new ArrayList<>();
             rows.forEach(found::add);
-            return views(pool, found);
+            return views(pool, found).map(list -> Page.of(list, page, n -> new PageCursor(n.createdAt(), n.id())));
         });
     }
 
@@ -374,7 +352,7 @@ public class NotificationStore {
                     }
                     return rows.stream().map(r -> new Notification(r.getUUID("id"), r.getString("flow"),
                             r.getInteger("flow_version"), NotificationStatus.valueOf(r.getString("status")),
-                            read(r.getString("payload")), attempts.getOrDefault(r.getUUID("id"), List.of()),
+                            SqlValues.tree(json, r.getString("payload")), attempts.getOrDefault(r.getUUID("id"), List.of()),
                             r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant(),
                             Optional.ofNullable(r.getOffsetDateTime("next_attempt_at")).map(OffsetDateTime::toInstant)))
                             .toList();
@@ -390,7 +368,7 @@ public class NotificationStore {
                         + "in_flight = $5, next_attempt_at = $6, updated_at = $7 WHERE id = $1")
                 .execute(Tuple.tuple().addValue(id).addValue(s.status().name()).addValue(s.attempts())
                         .addValue(s.scheduleBase()).addValue(s.inFlight())
-                        .addValue(s.nextAttemptAt().map(NotificationStore::at).orElse(null)).addValue(at(now)))
+                        .addValue(s.nextAttemptAt().map(SqlValues::at).orElse(null)).addValue(SqlValues.at(now)))
                 .replaceWithVoid();
     }
 
@@ -400,27 +378,10 @@ public class NotificationStore {
                 Optional.ofNullable(r.getOffsetDateTime("next_attempt_at")).map(OffsetDateTime::toInstant));
     }
 
-    static Problem unknown(UUID id) {
-        return Problem.notFound("unknown-notification", "no notification " + id);
+    static DomainFailure unknown(UUID id) {
+        return new DomainFailure.NotFound("unknown-notification", "no notification " + id);
     }
 
-    private String write(JsonNode value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private JsonNode read(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON does not parse", e);
-        }
-    }
 
-    private static OffsetDateTime at(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 }

@@ -1,5 +1,6 @@
 package io.sagaflow.engine.saga;
 
+
 /** A participant's answer to one command (header {@code sagaflow-outcome}, SPEC §5). */
 public enum Outcome {
     /** Done; the body is the step output. */

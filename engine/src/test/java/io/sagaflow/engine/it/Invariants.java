@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.engine.saga.SagaEvent;
 import io.sagaflow.engine.saga.SagaState;
-import io.sagaflow.engine.store.EventCodec;
+import io.sagaflow.engine.saga.EventCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

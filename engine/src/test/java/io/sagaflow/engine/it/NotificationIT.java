@@ -1,5 +1,6 @@
 package io.sagaflow.engine.it;
 
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,6 @@
 package io.sagaflow.engine.it;
 
+
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 

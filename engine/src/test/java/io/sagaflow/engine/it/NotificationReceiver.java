@@ -1,5 +1,6 @@
 package io.sagaflow.engine.it;
 
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,12 +1,12 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.saga.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.sagaflow.engine.deadletter.DeadLetter;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.Redriver;
-import io.sagaflow.engine.store.SagaStore;
+import io.sagaflow.engine.saga.SagaStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +44,7 @@ public class ReplyRedriver implements Redriver {
         try {
             reply = ReplyConsumer.parse(headers, value.getBytes(StandardCharsets.UTF_8), json);
         } catch (IllegalArgumentException e) {
-            throw new Problem(422, "reply-unreadable", "Reply still unreadable",
+            throw new DomainFailure.Invalid("reply-unreadable", "Reply still unreadable",
                     "the reply cannot be read: " + e.getMessage() + "; correct it with {\"headers\": {...}, \"payload\": ...}",
                     Map.of());
         }

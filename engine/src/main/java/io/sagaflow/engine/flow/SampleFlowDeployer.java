@@ -1,4 +1,4 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.flow;
 
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;

@@ -1,4 +1,6 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.saga.internal;
+
+import io.sagaflow.engine.internal.Transient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +18,7 @@ import io.sagaflow.engine.saga.Outcome;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.Map;
 import io.sagaflow.engine.saga.SagaInput;
-import io.sagaflow.engine.store.SagaStore;
+import io.sagaflow.engine.saga.SagaStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,9 +51,14 @@ public class ReplyConsumer {
     private final MeterRegistry metrics;
     private final Pool pool;
     private final DeadLetterStore deadLetters;
-    private final ReplyOwnership ownership;
+    private volatile int partitionCount;
     private final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running;
+
+    /** Partitions of the reply topic; 0 until this node started consuming. */
+    int partitionCount() {
+        return partitionCount;
+    }
 
     /** The reply partitions this node consumes now, as {@code topic-partition}. */
     public List<String> assignedPartitions() {
@@ -59,8 +66,7 @@ public class ReplyConsumer {
     }
 
     public ReplyConsumer(SagaflowConfig config, KafkaClients kafka, SagaStore store, ObjectMapper json,
-                         MeterRegistry metrics, Pool pool, DeadLetterStore deadLetters, ReplyOwnership ownership) {
-        this.ownership = ownership;
+                         MeterRegistry metrics, Pool pool, DeadLetterStore deadLetters) {
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.config = config;
@@ -72,7 +78,7 @@ public class ReplyConsumer {
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         kafka.ensureTopics(List.of(config.replies().topic()));
-        ownership.partitionCount(kafka.partitions(config.replies().topic()));
+        partitionCount = kafka.partitions(config.replies().topic());
         running = true;
         // Several consumers of one group: partitions (hence sagas) are spread over them and applied in parallel.
         for (int i = 0; i < config.replies().consumers(); i++) {

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.store;
+package io.sagaflow.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

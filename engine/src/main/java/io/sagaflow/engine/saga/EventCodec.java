@@ -1,4 +1,4 @@
-package io.sagaflow.engine.store;
+package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

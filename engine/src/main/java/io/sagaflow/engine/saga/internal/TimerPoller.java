@@ -1,10 +1,12 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.saga.internal;
+
+import io.sagaflow.engine.internal.PollLoop;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
-import io.sagaflow.engine.store.SagaStore;
+import io.sagaflow.engine.saga.SagaStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.store;
+package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +28,10 @@ import io.sagaflow.engine.saga.SagaEvent;
 import io.sagaflow.engine.saga.SagaInput;
 import io.sagaflow.engine.saga.SagaState;
 import io.sagaflow.engine.saga.TimerKey;
+import io.sagaflow.engine.internal.IdempotencyKey;
+import io.sagaflow.engine.internal.IdempotentCreate;
+import io.sagaflow.engine.internal.IdempotentCreate.Creation;
+import io.sagaflow.engine.internal.SqlValues;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -74,57 +78,30 @@ public class SagaStore {
         this.clock = clock;
     }
 
-    /** The outcome of a start request. */
-    public sealed interface StartResult {
-        UUID sagaId();
-
-        /** A new saga. */
-        record Started(UUID sagaId, SagaState state) implements StartResult {
-        }
-
-        /** The Idempotency-Key was used before with the same body: that saga. */
-        record Existing(UUID sagaId) implements StartResult {
-        }
-
-        /** The Idempotency-Key was used before with another body. */
-        record KeyReused(UUID sagaId) implements StartResult {
-        }
-    }
-
     /** What one input did to a saga. */
     public record Applied(Optional<SagaState> state, Decision decision) {
     }
 
     /** Starts a saga on the newest version of {@code flowName}. */
-    public Uni<StartResult> start(String flowName, JsonNode input, Optional<String> idempotencyKey) {
+    public Uni<Creation> start(String flowName, JsonNode input, Optional<IdempotencyKey> idempotencyKey) {
         return flows.latestSaga(flowName).chain(flow -> pool.withTransaction(conn -> {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
-            String requestSha = Canonical.sha256(write(Canonical.sorted(
-                    json.createObjectNode().put("flow", flowName).set("input", input))));
+            String requestSha = IdempotentCreate.fingerprint(json,
+                    json.createObjectNode().put("flow", flowName).set("input", input));
             return conn.preparedQuery("INSERT INTO saga (id, flow, flow_version, status, input, idempotency_key, "
                             + "request_sha256, created_at, updated_at) VALUES ($1, $2, $3, 'RUNNING', $4::text::jsonb, $5, $6, $7, $7) "
                             + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
                     .execute(Tuple.tuple().addValue(id).addValue(flow.id().name()).addValue(flow.id().version())
-                            .addValue(write(input)).addValue(idempotencyKey.orElse(null)).addValue(requestSha)
-                            .addValue(at(now)))
-                    .chain(inserted -> {
-                        if (inserted.size() == 1) {
-                            SagaState empty = SagaState.empty(id);
-                            Decision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
-                            return persist(conn, flow, empty, d, now)
-                                    .map(state -> (StartResult) new StartResult.Started(id, state));
-                        }
-                        return conn.preparedQuery("SELECT id, request_sha256 FROM saga WHERE idempotency_key = $1")
-                                .execute(Tuple.of(idempotencyKey.orElseThrow()))
-                                .map(rows -> {
-                                    Row row = rows.iterator().next();
-                                    UUID existing = row.getUUID("id");
-                                    return row.getString("request_sha256").equals(requestSha)
-                                            ? new StartResult.Existing(existing)
-                                            : new StartResult.KeyReused(existing);
-                                });
-                    });
+                            .addValue(SqlValues.json(json, input)).addValue(idempotencyKey.map(IdempotencyKey::value).orElse(null))
+                            .addValue(requestSha)
+                            .addValue(SqlValues.at(now)))
+                    .chain(inserted -> IdempotentCreate.settle(conn, "saga", "sagaId", id, inserted, idempotencyKey,
+                            requestSha, () -> {
+                                SagaState empty = SagaState.empty(id);
+                                Decision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
+                                return persist(conn, flow, empty, d, now);
+                            }));
         }));
     }
 
@@ -193,7 +170,7 @@ public class SagaStore {
                                 + "SELECT saga_id, type, step, kind, run, attempt FROM saga_timer WHERE due_at <= $1 "
                                 + "ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
                                 + "RETURNING saga_id, type, step, kind, run, attempt, due_at, deferred_from")
-                .execute(Tuple.of(at(now), limit))
+                .execute(Tuple.of(SqlValues.at(now), limit))
                 .chain(rows -> {
                     List<Work> work = new ArrayList<>();
                     List<Tuple> deferred = new ArrayList<>();
@@ -205,7 +182,7 @@ public class SagaStore {
                                 .orElse(row.getOffsetDateTime("due_at"));
                         if (key.type() == TimerKey.Type.TIMEOUT && !replyOwned.test(sagaId)
                                 && firstDue.toInstant().isAfter(deferUntil)) {
-                            deferred.add(timerKey(sagaId, key).addValue(at(now.plus(DEFERRAL_STEP))).addValue(firstDue));
+                            deferred.add(timerKey(sagaId, key).addValue(SqlValues.at(now.plus(DEFERRAL_STEP))).addValue(firstDue));
                             continue;
                         }
                         work.add(new Work(sagaId, at -> new SagaInput.TimerFired(key, at)));
@@ -261,7 +238,7 @@ public class SagaStore {
         List<Tuple> events = new ArrayList<>();
         for (SagaEvent e : d.events()) {
             after = after.apply(e);
-            events.add(Tuple.of(before.id(), after.seq(), e.type(), codec.encode(e), at(now)));
+            events.add(Tuple.of(before.id(), after.seq(), e.type(), codec.encode(e), SqlValues.at(now)));
         }
         SagaState state = after;
         Uni<?> chain = Uni.createFrom().voidItem();
@@ -271,9 +248,9 @@ public class SagaStore {
                     .chain(() -> conn.preparedQuery("UPDATE saga SET status = $2, output = $3::text::jsonb, error = $4, "
                                     + "steps = $5::text::jsonb, last_seq = $6, updated_at = $7 WHERE id = $1")
                             .execute(Tuple.tuple().addValue(state.id()).addValue(state.status().name())
-                                    .addValue(state.output().map(this::write).orElse(null))
+                                    .addValue(state.output().map(v -> SqlValues.json(json, v)).orElse(null))
                                     .addValue(state.error().orElse(null)).addValue(stepsJson(state))
-                                    .addValue(state.seq()).addValue(at(now))));
+                                    .addValue(state.seq()).addValue(SqlValues.at(now))));
         }
         if (!d.commands().isEmpty()) {
             List<Outbox.Row> rows = d.commands().stream().map(c -> outboxRow(flow, state.id(), c)).toList();
@@ -286,7 +263,7 @@ public class SagaStore {
         }
         if (!d.timers().isEmpty()) {
             List<Tuple> timers = d.timers().stream()
-                    .map(t -> timerKey(state.id(), t.key()).addValue(at(t.dueAt()))).toList();
+                    .map(t -> timerKey(state.id(), t.key()).addValue(SqlValues.at(t.dueAt()))).toList();
             chain = chain.chain(() -> conn.preparedQuery("INSERT INTO saga_timer (saga_id, type, step, kind, run, attempt, due_at) "
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (saga_id, type, step, kind, run, attempt) "
                     + "DO UPDATE SET due_at = EXCLUDED.due_at").executeBatch(timers));
@@ -307,7 +284,7 @@ public class SagaStore {
             payload.set("input", after.input());
             int attempts = after.steps().values().stream().mapToInt(SagaState.StepState::attempts).sum();
             return deadLetters.record(conn, new NewDeadLetter(DeadLetterSource.SAGA, origin, Optional.of(after.flow()),
-                    "saga-failed", after.error().orElse("the saga failed"), Optional.of(write(payload)), Map.of(),
+                    "saga-failed", after.error().orElse("the saga failed"), Optional.of(SqlValues.json(json, payload)), Map.of(),
                     attempts)).replaceWithVoid();
         }
         Optional<String> resumed = d.events().stream().filter(e -> e instanceof SagaEvent.SagaResumed)
@@ -335,7 +312,7 @@ public class SagaStore {
             url = Optional.of(http.commandUri(c.command()).toString());
             timeout = Optional.of(c.timeoutMillis());
         }
-        return new Outbox.Row(c.messageId(), topic, sagaId.toString(), c.command(), Optional.of(write(c.input())),
+        return new Outbox.Row(c.messageId(), topic, sagaId.toString(), c.command(), Optional.of(SqlValues.json(json, c.input())),
                 c.step(), c.kind().wire(), c.idempotencyKey(), config.replies().topic(), url, timeout);
     }
 
@@ -360,18 +337,8 @@ public class SagaStore {
             node.set("output", s.output().orElse(null));
             node.put("error", s.error().orElse(null));
         });
-        return write(steps);
+        return SqlValues.json(json, steps);
     }
 
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static OffsetDateTime at(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 }

@@ -1,7 +1,9 @@
-package io.sagaflow.engine.store;
+package io.sagaflow.engine.saga.internal;
+
+import io.sagaflow.engine.saga.SagaStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.engine.api.Problem;
+import io.sagaflow.engine.internal.DomainFailure;
 import io.sagaflow.engine.deadletter.DeadLetter;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.Redriver;
@@ -32,10 +34,10 @@ public class SagaRedriver implements Redriver {
         return store.applyIn(conn, UUID.fromString(letter.origin()), now -> new SagaInput.Retry(reason, now))
                 .map(applied -> {
                     if (applied.state().isEmpty()) {
-                        throw Problem.notFound("unknown-saga", "the dead letter's saga " + letter.origin() + " is gone");
+                        throw new DomainFailure.NotFound("unknown-saga", "the dead letter's saga " + letter.origin() + " is gone");
                     }
                     if (applied.decision().events().isEmpty() && applied.decision().rejection().isPresent()) {
-                        throw Problem.conflict("redrive-refused", "Redrive refused", applied.decision().rejection().get());
+                        throw new DomainFailure.Conflict("redrive-refused", "Redrive refused", applied.decision().rejection().get());
                     }
                     return "saga retried (now " + applied.state().get().status() + ")";
                 });

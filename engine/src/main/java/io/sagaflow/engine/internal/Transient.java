@@ -1,4 +1,4 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.internal;
 
 import java.util.Set;
 
@@ -6,7 +6,7 @@ import java.util.Set;
  * Tells a failure that goes away by itself (the database restarting, a lost connection, a deadlock, a timeout)
  * from one that will happen again on every try (a poison input). Only the second may ever be dead-lettered.
  */
-final class Transient {
+public final class Transient {
 
     /** SQLSTATE classes and codes of failures that a retry can outlive. */
     private static final Set<String> TRANSIENT_STATES = Set.of("08", "53", "57", "58", "40001", "40P01", "55P03");
@@ -14,7 +14,8 @@ final class Transient {
     private Transient() {
     }
 
-    static boolean is(Throwable failure) {
+    /** True when {@code failure} (or a cause) is one a retry can outlive. */
+    public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.net.ConnectException || t instanceof java.io.IOException
                     || t instanceof java.util.concurrent.TimeoutException

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.cachesync;
 
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.cachesync.CacheSyncManager;

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.outbox;
 
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.outbox.OutboxRelay;

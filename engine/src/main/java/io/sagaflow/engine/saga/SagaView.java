@@ -1,4 +1,4 @@
-package io.sagaflow.engine.api;
+package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;

@@ -1,15 +1,15 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
-import io.sagaflow.connectors.outbox.OutboxRelay;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -31,22 +31,18 @@ public class NodeRegistry {
 
     private final Pool pool;
     private final SagaflowConfig config;
-    private final OutboxRelay relay;
-    private final ReplyConsumer replies;
+    private final Instance<NodeHoldings> holdings;
     private final ObjectMapper json;
     private final Clock clock;
-    private final ReplyOwnership ownership;
     private final String nodeId;
     private Thread loop;
     private volatile boolean running;
 
-    public NodeRegistry(Pool pool, SagaflowConfig config, OutboxRelay relay, ReplyConsumer replies, ObjectMapper json,
-                        Clock clock, ReplyOwnership ownership) {
-        this.ownership = ownership;
+    public NodeRegistry(Pool pool, SagaflowConfig config, Instance<NodeHoldings> holdings, ObjectMapper json,
+                        Clock clock) {
         this.pool = pool;
         this.config = config;
-        this.relay = relay;
-        this.replies = replies;
+        this.holdings = holdings;
         this.json = json;
         this.clock = clock;
         this.nodeId = config.nodeId().orElseGet(NodeRegistry::defaultId);
@@ -106,46 +102,27 @@ public class NodeRegistry {
 
     private void heartbeat() {
         ObjectNode holds = json.createObjectNode();
-        holds.put("relayLeader", relay.leader());
-        holds.put("relayRunning", relay.running());
-        var partitions = holds.putArray("replyPartitions");
-        replies.assignedPartitions().forEach(partitions::add);
+        holdings.forEach(h -> h.report(holds));
         pool.preparedQuery("UPDATE engine_node SET heartbeat_at = $2, holds = $3::text::jsonb WHERE id = $1")
                 .execute(Tuple.of(nodeId, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), holds.toString()))
                 .await().atMost(Duration.ofSeconds(10));
-        refreshOwnership();
+        tellLiveNodes();
     }
 
     /**
-     * Reply partitions held by nodes whose heartbeat is fresh (younger than 2.5 heartbeats: one missed beat is
-     * tolerated, a killed node drops out within seconds, long before Kafka moves its partitions).
+     * What the nodes whose heartbeat is fresh (younger than 2.5 heartbeats: one missed beat is tolerated, a killed
+     * node drops out within seconds, long before Kafka moves its partitions) hold, to every holder.
      */
-    private void refreshOwnership() {
+    private void tellLiveNodes() {
         Duration fresh = config.nodes().heartbeat().multipliedBy(5).dividedBy(2);
-        String prefix = config.replies().topic() + "-";
         var rows = pool.preparedQuery("SELECT holds FROM engine_node WHERE heartbeat_at > $1")
                 .execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(fresh), ZoneOffset.UTC)))
                 .await().atMost(Duration.ofSeconds(10));
-        java.util.Set<Integer> owned = new java.util.HashSet<>();
+        java.util.List<io.vertx.core.json.JsonObject> live = new java.util.ArrayList<>();
         for (var row : rows) {
-            var held = row.getJsonObject("holds").getJsonArray("replyPartitions");
-            if (held == null) {
-                continue;
-            }
-            for (Object p : held) {
-                String name = String.valueOf(p);
-                if (name.startsWith(prefix)) {
-                    owned.add(Integer.parseInt(name.substring(prefix.length())));
-                }
-            }
+            io.vertx.core.json.JsonObject held = row.getJsonObject("holds");
+            live.add(held == null ? new io.vertx.core.json.JsonObject() : held);
         }
-        // A partition counts once it was held at two heartbeats in a row: a node that was just given a dead node's
-        // partition gets a heartbeat's time to read the replies waiting there before their sagas' timeouts fire.
-        java.util.Set<Integer> settled = new java.util.HashSet<>(owned);
-        settled.retainAll(previouslyOwned);
-        previouslyOwned = owned;
-        ownership.owned(settled);
+        holdings.forEach(h -> h.liveNodes(live));
     }
-
-    private java.util.Set<Integer> previouslyOwned = java.util.Set.of();
 }

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.runtime;
+package io.sagaflow.engine.internal;
 
 import java.time.Duration;
 import java.util.Objects;

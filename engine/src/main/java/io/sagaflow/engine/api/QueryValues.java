@@ -1,0 +1,42 @@
+package io.sagaflow.engine.api;
+
+import io.sagaflow.engine.internal.DomainFailure;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Query-string values the API accepts, refused with a problem that lists what would have been accepted. */
+final class QueryValues {
+
+    private QueryValues() {
+    }
+
+    /** The constant of {@code type} named {@code value} (none when absent); {@code invalid-<name>} otherwise. */
+    static <E extends Enum<E>> Optional<E> enumValue(String name, Class<E> type, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(type.getEnumConstants()).filter(c -> c.name().equals(value)).findFirst()
+                .map(Optional::of)
+                .orElseThrow(() -> new DomainFailure.Invalid("invalid-" + name, name + " must be one of "
+                        + Arrays.toString(type.getEnumConstants()) + ", was " + value));
+    }
+
+    /**
+     * The id in a path, for a thing of {@code kind} (kebab-case: {@code dead-letter}); a value that is no UUID cannot
+     * name one, so it is answered like an unknown id: {@code unknown-<kind>}.
+     */
+    static UUID id(String kind, String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            String noun = kind.replace('-', ' ');
+            throw new DomainFailure.NotFound("unknown-" + kind, "no " + noun + " " + value + " (" + noun + " ids are UUIDs)");
+        }
+    }
+
+    /** No thing of {@code kind} with that id. */
+    static DomainFailure unknown(String kind, UUID id) {
+        return new DomainFailure.NotFound("unknown-" + kind, "no " + kind.replace('-', ' ') + " " + id);
+    }
+}
