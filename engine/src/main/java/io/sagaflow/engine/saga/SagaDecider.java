@@ -40,12 +40,12 @@ public final class SagaDecider {
      * @param flow  the flow version the saga runs on (for a start: the version it will run on)
      * @param state the saga as its events made it ({@link SagaState#empty} for a start)
      */
-    public static Decision decide(SagaFlow flow, SagaState state, SagaInput input) {
+    public static SagaDecision decide(SagaFlow flow, SagaState state, SagaInput input) {
         Session s = new Session(flow, state, input.now());
         if (input instanceof SagaInput.Start start) {
             s.start(start);
         } else if (state.isNew()) {
-            return Decision.rejected("unknown saga " + state.id());
+            return SagaDecision.rejected("unknown saga " + state.id());
         } else if (input instanceof SagaInput.Reply reply) {
             s.reply(reply);
         } else if (input instanceof SagaInput.TimerFired timer) {
@@ -82,8 +82,8 @@ public final class SagaDecider {
         final Instant now;
         SagaState state;
         final List<SagaEvent> events = new ArrayList<>();
-        final List<Decision.Command> commands = new ArrayList<>();
-        final List<Decision.Timer> timers = new ArrayList<>();
+        final List<SagaDecision.Command> commands = new ArrayList<>();
+        final List<SagaDecision.Timer> timers = new ArrayList<>();
         final List<TimerKey> cancelled = new ArrayList<>();
         Optional<String> rejection = Optional.empty();
 
@@ -93,8 +93,8 @@ public final class SagaDecider {
             this.now = now;
         }
 
-        Decision decision() {
-            return new Decision(events, commands, timers, cancelled, rejection);
+        SagaDecision decision() {
+            return new SagaDecision(events, commands, timers, cancelled, rejection);
         }
 
         void emit(SagaEvent event) {
@@ -283,7 +283,7 @@ public final class SagaDecider {
                 Duration delay = step.retry().delayBefore(attempt + 1, jitterUnit(step.name(), kind, run, attempt + 1));
                 Instant retryAt = now.plus(delay);
                 emit(new SagaEvent.StepAttemptFailed(step.name(), kind, attempt, reason, timedOut, Optional.of(retryAt)));
-                timers.add(new Decision.Timer(new TimerKey(TimerKey.Type.RETRY, step.name(), kind, run, attempt + 1),
+                timers.add(new SagaDecision.Timer(new TimerKey(TimerKey.Type.RETRY, step.name(), kind, run, attempt + 1),
                         retryAt));
                 return;
             }
@@ -430,10 +430,10 @@ public final class SagaDecider {
             Duration requestTimeout = participant instanceof HttpParticipant http
                     ? http.timeout().orElse(step.timeout())
                     : step.timeout();
-            commands.add(new Decision.Command(messageId, step.name(), kind, step.command(kind).orElseThrow(),
+            commands.add(new SagaDecision.Command(messageId, step.name(), kind, step.command(kind).orElseThrow(),
                     participant.name(), input, idempotencyKey(state.id(), step.name(), kind, run), attempt,
                     requestTimeout.toMillis()));
-            timers.add(new Decision.Timer(new TimerKey(TimerKey.Type.TIMEOUT, step.name(), kind, run, attempt),
+            timers.add(new SagaDecision.Timer(new TimerKey(TimerKey.Type.TIMEOUT, step.name(), kind, run, attempt),
                     timeoutAt));
         }
 

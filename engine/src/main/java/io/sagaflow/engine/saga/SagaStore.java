@@ -21,7 +21,6 @@ import java.util.function.Predicate;
 import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagaflow.engine.outbox.Outbox;
-import io.sagaflow.engine.saga.Decision;
 import io.sagaflow.engine.saga.RecordedEvent;
 import io.sagaflow.engine.saga.SagaDecider;
 import io.sagaflow.engine.saga.SagaEvent;
@@ -79,7 +78,7 @@ public class SagaStore {
     }
 
     /** What one input did to a saga. */
-    public record Applied(Optional<SagaState> state, Decision decision) {
+    public record Applied(Optional<SagaState> state, SagaDecision decision) {
     }
 
     /** Starts a saga on the newest version of {@code flowName}. */
@@ -99,7 +98,7 @@ public class SagaStore {
                     .chain(inserted -> IdempotentCreate.settle(conn, "saga", "sagaId", id, inserted, idempotencyKey,
                             requestSha, () -> {
                                 SagaState empty = SagaState.empty(id);
-                                Decision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
+                                SagaDecision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
                                 return persist(conn, flow, empty, d, now);
                             }));
         }));
@@ -139,14 +138,14 @@ public class SagaStore {
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(new Applied(Optional.empty(),
-                                Decision.rejected("unknown saga " + sagaId)));
+                                SagaDecision.rejected("unknown saga " + sagaId)));
                     }
                     Row row = rows.iterator().next();
                     return flows.saga(row.getString("flow"), row.getInteger("flow_version"))
                             .chain(flow -> load(conn, sagaId).chain(events -> {
                                 SagaState state = SagaState.replay(sagaId, events);
                                 Instant now = clock.instant();
-                                Decision d = SagaDecider.decide(flow, state, input.apply(now));
+                                SagaDecision d = SagaDecider.decide(flow, state, input.apply(now));
                                 return persist(conn, flow, state, d, now).map(s -> new Applied(Optional.of(s), d));
                             }));
                 });
@@ -230,7 +229,7 @@ public class SagaStore {
     }
 
     /** Writes one decision; returns the saga's new state. */
-    private Uni<SagaState> persist(SqlConnection conn, SagaFlow flow, SagaState before, Decision d, Instant now) {
+    private Uni<SagaState> persist(SqlConnection conn, SagaFlow flow, SagaState before, SagaDecision d, Instant now) {
         if (d.changesNothing()) {
             return Uni.createFrom().item(before);
         }
@@ -276,7 +275,7 @@ public class SagaStore {
      * A saga that ends FAILED is a dead letter, written with the event that failed it; an operator retry settles
      * it (RESOLVED when done through the saga API; the redrive's outcome when done by a redrive).
      */
-    private Uni<Void> deadLetterChanges(SqlConnection conn, SagaState before, SagaState after, Decision d) {
+    private Uni<Void> deadLetterChanges(SqlConnection conn, SagaState before, SagaState after, SagaDecision d) {
         String origin = after.id().toString();
         if (after.status() == SagaStatus.FAILED && before.status() != SagaStatus.FAILED) {
             ObjectNode payload = json.createObjectNode().put("sagaId", origin).put("flow", after.flow())
@@ -299,7 +298,7 @@ public class SagaStore {
         return Uni.createFrom().voidItem();
     }
 
-    private Outbox.Row outboxRow(SagaFlow flow, UUID sagaId, Decision.Command c) {
+    private Outbox.Row outboxRow(SagaFlow flow, UUID sagaId, SagaDecision.Command c) {
         Participant participant = flow.participants().get(c.participant());
         String topic;
         Optional<String> url = Optional.empty();

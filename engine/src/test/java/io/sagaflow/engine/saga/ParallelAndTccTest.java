@@ -18,7 +18,7 @@ class ParallelAndTccTest {
         s.succeeded("charge");
         assertThat(s.last.commands()).isEmpty();
         s.succeeded("reserve-stock");
-        assertThat(s.last.commands()).extracting(Decision.Command::step).containsExactly("ship");
+        assertThat(s.last.commands()).extracting(SagaDecision.Command::step).containsExactly("ship");
     }
 
     @Test
@@ -71,7 +71,7 @@ class ParallelAndTccTest {
         s.succeeded("reserve-stock");
         assertThat(s.last.commands()).isEmpty();
         s.succeeded("charge");
-        assertThat(s.last.commands()).extracting(Decision.Command::step).containsExactly("create-order");
+        assertThat(s.last.commands()).extracting(SagaDecision.Command::step).containsExactly("create-order");
     }
 
     @Test
@@ -121,7 +121,7 @@ class ParallelAndTccTest {
 
         s.skipped("charge");
         assertThat(s.state.step("charge").status()).isEqualTo(StepStatus.SKIPPED);
-        assertThat(s.last.commands()).extracting(Decision.Command::step).containsExactly("create-order");
+        assertThat(s.last.commands()).extracting(SagaDecision.Command::step).containsExactly("create-order");
         s.succeeded("create-order");
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATED);
     }
@@ -163,7 +163,7 @@ class ParallelAndTccTest {
         assertThat(s.last.commands()).extracting(c -> c.step() + "/" + c.kind().wire())
                 .containsExactly("reserve-stock/compensation");
         s.succeeded("reserve-stock");
-        assertThat(s.last.commands()).extracting(Decision.Command::step).containsExactly("create-order");
+        assertThat(s.last.commands()).extracting(SagaDecision.Command::step).containsExactly("create-order");
     }
 
     @Test

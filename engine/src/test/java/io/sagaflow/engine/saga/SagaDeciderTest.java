@@ -28,7 +28,7 @@ class SagaDeciderTest {
     void firstCommandCarriesTheSagaInputAndTheStepsIdempotencyKey() {
         SagaScenario s = given(Flows.threeSteps()).started("{\"orderId\":\"o-1\"}");
 
-        Decision.Command first = s.last.commands().get(0);
+        SagaDecision.Command first = s.last.commands().get(0);
         assertThat(first.command()).isEqualTo("create");
         assertThat(first.participant()).isEqualTo("orders");
         assertThat(first.input().get("orderId").asText()).isEqualTo("o-1");
@@ -60,18 +60,18 @@ class SagaDeciderTest {
     @Test
     void retriesATransientFailureAfterTheBackoffWithANewMessageIdAndTheSameIdempotencyKey() {
         SagaScenario s = given(Flows.threeSteps()).started("{}");
-        Decision.Command attempt1 = s.last.commands().get(0);
+        SagaDecision.Command attempt1 = s.last.commands().get(0);
 
         s.replied("create-order", Outcome.RETRY, "{\"message\":\"busy\"}");
         assertThat(s.last.commands()).isEmpty();
         assertThat(s.last.cancelledTimers()).containsExactly(
                 new TimerKey(TimerKey.Type.TIMEOUT, "create-order", CommandKind.ACTION, 1, 1));
-        Decision.Timer retry = s.last.timers().get(0);
+        SagaDecision.Timer retry = s.last.timers().get(0);
         assertThat(retry.key()).isEqualTo(new TimerKey(TimerKey.Type.RETRY, "create-order", CommandKind.ACTION, 1, 2));
         assertThat(retry.dueAt()).isEqualTo(s.now.plusSeconds(1));
 
         s.scheduledTimerFired(TimerKey.Type.RETRY);
-        Decision.Command attempt2 = s.last.commands().get(0);
+        SagaDecision.Command attempt2 = s.last.commands().get(0);
         assertThat(attempt2.attempt()).isEqualTo(2);
         assertThat(attempt2.messageId()).isNotEqualTo(attempt1.messageId());
         assertThat(attempt2.idempotencyKey()).isEqualTo(attempt1.idempotencyKey());
@@ -167,7 +167,7 @@ class SagaDeciderTest {
 
     @Test
     void rejectsAReplyForASagaThatDoesNotExistWithoutEvents() {
-        Decision d = SagaDecider.decide(Flows.threeSteps(), SagaState.empty(UUID.randomUUID()),
+        SagaDecision d = SagaDecider.decide(Flows.threeSteps(), SagaState.empty(UUID.randomUUID()),
                 new SagaInput.Reply(UUID.randomUUID(), "charge", CommandKind.ACTION, Outcome.SUCCESS,
                         SagaScenario.json("{}"), java.time.Instant.EPOCH));
         assertThat(d.events()).isEmpty();
@@ -221,7 +221,7 @@ class SagaDeciderTest {
     void stepInputExpressionsSeeTheSagaInputAndEarlierOutputs() {
         SagaScenario s = given(Flows.withInputs()).started("{\"orderId\":\"o-7\",\"amount\":5}")
                 .replied("create-order", Outcome.SUCCESS, "{\"number\": 42}");
-        Decision.Command charge = s.last.commands().get(0);
+        SagaDecision.Command charge = s.last.commands().get(0);
         assertThat(charge.input().toString()).isEqualTo("{\"orderId\":\"o-7\",\"order\":42}");
         assertThat(charge.timeoutMillis()).isEqualTo(5000);
     }

@@ -21,9 +21,9 @@ final class SagaScenario {
     final UUID sagaId = UUID.fromString("00000000-0000-0000-0000-000000000001");
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     SagaState state = SagaState.empty(sagaId);
-    Decision last;
+    SagaDecision last;
     final List<SagaEvent> log = new ArrayList<>();
-    final List<Decision.Command> sent = new ArrayList<>();
+    final List<SagaDecision.Command> sent = new ArrayList<>();
 
     private SagaScenario(SagaFlow flow) {
         this.flow = flow;
@@ -88,7 +88,7 @@ final class SagaScenario {
 
     /** Fires the timer of {@code step} (any step when null) that the last decision scheduled. */
     SagaScenario scheduledTimerFired(TimerKey.Type type, String step) {
-        Decision.Timer timer = last.timers().stream().filter(t -> t.key().type() == type)
+        SagaDecision.Timer timer = last.timers().stream().filter(t -> t.key().type() == type)
                 .filter(t -> step == null || t.key().step().equals(step)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type + " timer in " + last.timers()));
         now = timer.dueAt();

@@ -12,18 +12,18 @@ import java.util.UUID;
  * {@code commands} to the outbox, creates {@code timers} and deletes {@code cancelledTimers}, all in one
  * transaction. {@code rejection} says why an input changed nothing (it may still be recorded as an event).
  */
-public record Decision(List<SagaEvent> events, List<Command> commands, List<Timer> timers,
+public record SagaDecision(List<SagaEvent> events, List<Command> commands, List<Timer> timers,
                        List<TimerKey> cancelledTimers, Optional<String> rejection) {
 
-    public Decision {
+    public SagaDecision {
         events = List.copyOf(events);
         commands = List.copyOf(commands);
         timers = List.copyOf(timers);
         cancelledTimers = List.copyOf(cancelledTimers);
     }
 
-    public static Decision rejected(String reason) {
-        return new Decision(List.of(), List.of(), List.of(), List.of(), Optional.of(reason));
+    public static SagaDecision rejected(String reason) {
+        return new SagaDecision(List.of(), List.of(), List.of(), List.of(), Optional.of(reason));
     }
 
     public boolean changesNothing() {
