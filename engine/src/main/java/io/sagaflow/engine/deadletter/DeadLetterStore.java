@@ -9,6 +9,7 @@ import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.engine.internal.PageCursor;
 import io.sagaflow.engine.outbox.Outbox;
 import io.sagaflow.engine.internal.SqlValues;
+import io.sagaflow.engine.internal.ListQuery;
 import io.sagaflow.engine.internal.Page;
 import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -192,11 +193,7 @@ public class DeadLetterStore {
 
     /** Letters matching the filter, newest first, after the cursor (created_at, id) if any; without redrives. */
     public Uni<Page<DeadLetter>> list(Filter filter, PageRequest page) {
-        Tuple params = Tuple.tuple();
-        StringBuilder sql = new StringBuilder("SELECT * FROM dead_letter WHERE ").append(filter.where(params));
-        page.appendTo(sql, params);
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
-        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+        return ListQuery.newestFirst("dead_letter", "*").and(filter::where).fetch(pool, page).map(rows -> {
             List<DeadLetter> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(letter(r, List.of()));

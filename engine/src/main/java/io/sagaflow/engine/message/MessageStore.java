@@ -17,6 +17,7 @@ import io.sagaflow.engine.internal.IdempotencyKey;
 import io.sagaflow.engine.internal.IdempotentCreate;
 import io.sagaflow.engine.internal.IdempotentCreate.Creation;
 import io.sagaflow.engine.internal.SqlValues;
+import io.sagaflow.engine.internal.ListQuery;
 import io.sagaflow.engine.internal.Page;
 import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -340,13 +341,10 @@ public class MessageStore {
 
     /** Messages matching the filter, newest first, after the cursor if any, without their histories. */
     public Uni<Page<MessageView>> list(Filter filter, PageRequest page) {
-        Tuple params = Tuple.tuple();
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE TRUE");
-        filter.status().ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
-        filter.flow().ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        page.appendTo(sql, params);
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
-        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+        return ListQuery.newestFirst("message", COLUMNS)
+                .equal("status", filter.status().map(Enum::name))
+                .equal("flow", filter.flow())
+                .fetch(pool, page).map(rows -> {
             List<MessageView> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(view(r, null));

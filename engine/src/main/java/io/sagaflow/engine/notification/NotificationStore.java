@@ -16,6 +16,7 @@ import io.sagaflow.engine.internal.IdempotencyKey;
 import io.sagaflow.engine.internal.IdempotentCreate;
 import io.sagaflow.engine.internal.IdempotentCreate.Creation;
 import io.sagaflow.engine.internal.SqlValues;
+import io.sagaflow.engine.internal.ListQuery;
 import io.sagaflow.engine.internal.Page;
 import io.sagaflow.engine.internal.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -317,13 +318,10 @@ public class NotificationStore {
     /** Notifications, newest first, after the cursor if any; empty filters match everything. */
     public Uni<Page<Notification>> list(Optional<NotificationStatus> status, Optional<String> flow,
                                         PageRequest page) {
-        Tuple params = Tuple.tuple();
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notification WHERE TRUE");
-        status.ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
-        flow.ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        page.appendTo(sql, params);
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
-        return pool.preparedQuery(sql.toString()).execute(params).chain(rows -> {
+        return ListQuery.newestFirst("notification", COLUMNS)
+                .equal("status", status.map(Enum::name))
+                .equal("flow", flow)
+                .fetch(pool, page).chain(rows -> {
             List<Row> found = new ArrayList<>();
             rows.forEach(found::add);
             return views(pool, found).map(list -> Page.of(list, page, n -> new PageCursor(n.createdAt(), n.id())));

@@ -1,6 +1,7 @@
 package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagaflow.engine.internal.ListQuery;
 import io.sagaflow.engine.internal.Page;
 import io.sagaflow.engine.internal.PageCursor;
 import io.sagaflow.engine.internal.PageRequest;
@@ -46,13 +47,10 @@ public class SagaViews {
 
     /** Sagas matching the filter, newest first. */
     public Uni<Page<SagaView>> list(Filter filter, PageRequest page) {
-        Tuple params = Tuple.tuple();
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM saga WHERE TRUE");
-        filter.status().ifPresent(s -> sql.append(" AND status = $").append(params.addValue(s.name()).size()));
-        filter.flow().ifPresent(f -> sql.append(" AND flow = $").append(params.addValue(f).size()));
-        page.appendTo(sql, params);
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.addValue(page.fetchSize()).size());
-        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+        return ListQuery.newestFirst("saga", COLUMNS)
+                .equal("status", filter.status().map(Enum::name))
+                .equal("flow", filter.flow())
+                .fetch(pool, page).map(rows -> {
             List<SagaView> out = new ArrayList<>();
             rows.forEach(r -> out.add(view(r)));
             return Page.of(out, page, v -> new PageCursor(v.createdAt().toInstant(), v.id()));
