@@ -70,7 +70,7 @@ class ReliableMessageSdkIT {
         }
         // The order service answers no saga commands here, only the engine's check-back.
         orderService = HttpParticipantServer.start(new InetSocketAddress("127.0.0.1", 0),
-                new HttpParticipantHandler(Participant.jdbc(shop))).mountCheckBack(new CheckBackHandler(shop));
+                new HttpParticipantHandler(new JdbcParticipant(shop))).mountCheckBack(new CheckBackHandler(shop));
     }
 
     /** The engine (and RestAssured's port) is up only once the first test runs. */
