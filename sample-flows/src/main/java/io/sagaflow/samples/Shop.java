@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sagaflow.participant.BusinessFailure;
 import io.sagaflow.participant.CommandContext;
 import io.sagaflow.participant.CommandHandler;
+import io.sagaflow.participant.CommandResult;
 import io.sagaflow.participant.JdbcBarrier;
 import io.sagaflow.participant.KafkaParticipantRunner;
 import io.sagaflow.wire.CommandKind;
-import io.sagaflow.participant.CommandResult;
 import io.sagaflow.wire.IdempotencyKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,9 +84,9 @@ public final class Shop {
         String behaviour = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""),
                 ctx.kind());
         if (behaviour.startsWith("retry:") && attempt <= Integer.parseInt(behaviour.substring(6))) {
-            answered(entry, "RETRY");
-            return CompletableFuture.completedFuture(
-                    new CommandResult.Retry(participant + " is busy (attempt " + attempt + ")"));
+            CommandResult busy = new CommandResult.Retry(participant + " is busy (attempt " + attempt + ")");
+            answered(entry, busy.outcome().wire());
+            return CompletableFuture.completedFuture(busy);
         }
         if (behaviour.equals("timeout")
                 || behaviour.startsWith("timeout:") && attempt <= Integer.parseInt(behaviour.substring(8))) {

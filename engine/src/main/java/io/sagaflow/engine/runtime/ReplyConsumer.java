@@ -6,13 +6,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
-import io.sagaflow.connectors.kafka.Headers;
 import io.sagaflow.connectors.kafka.KafkaClients;
-import io.sagaflow.dsl.model.CommandKind;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
-import io.sagaflow.engine.saga.Outcome;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.KafkaHeader;
+import io.sagaflow.wire.ReplyOutcome;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.Map;
 import io.sagaflow.engine.saga.SagaInput;
@@ -213,7 +213,7 @@ public class ReplyConsumer {
     }
 
     /** A reply as the core takes it. */
-    record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, Outcome outcome, JsonNode body) {
+    record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body) {
         SagaInput input(java.time.Instant now) {
             return new SagaInput.Reply(messageId, step, kind, outcome, body, now);
         }
@@ -233,11 +233,12 @@ public class ReplyConsumer {
     /** Reads a reply from its headers and value (also used to redrive a dead-lettered one); says what is wrong. */
     static ParsedReply parse(Map<String, String> h, byte[] value, ObjectMapper json) {
         try {
-            UUID sagaId = UUID.fromString(required(h, Headers.SAGA_ID));
-            UUID messageId = UUID.fromString(required(h, Headers.MESSAGE_ID));
-            String step = required(h, Headers.STEP);
-            CommandKind kind = CommandKind.fromWire(required(h, Headers.KIND));
-            Outcome outcome = Outcome.valueOf(required(h, Headers.OUTCOME));
+            UUID sagaId = UUID.fromString(required(h, KafkaHeader.SAGA_ID));
+            UUID messageId = UUID.fromString(required(h, KafkaHeader.MESSAGE_ID));
+            String step = required(h, KafkaHeader.STEP);
+            // Lower-cased: the engine has always taken a reply's kind in any case (SPEC §5 spells it lower case).
+            CommandKind kind = CommandKind.parse(required(h, KafkaHeader.KIND).toLowerCase(java.util.Locale.ROOT));
+            ReplyOutcome outcome = ReplyOutcome.parse(required(h, KafkaHeader.OUTCOME));
             JsonNode body = value == null || value.length == 0 ? json.nullNode()
                     : json.readTree(new String(value, StandardCharsets.UTF_8));
             return new ParsedReply(sagaId, messageId, step, kind, outcome, body);
