@@ -94,15 +94,15 @@ public final class HttpParticipantHandler {
                 .thenApply(HttpParticipantHandler::toResponse);
     }
 
-    /** The HTTP answer of an outcome. */
-    public static Response toResponse(CommandResult outcome) {
-        if (outcome instanceof CommandResult.Success success) {
+    /** The HTTP answer of a handler's result. */
+    public static Response toResponse(CommandResult result) {
+        if (result instanceof CommandResult.Success success) {
             return Response.json(OK, "application/json", success.output());
         }
-        if (outcome instanceof CommandResult.Failure failure) {
+        if (result instanceof CommandResult.Failure failure) {
             return Response.json(CONFLICT, "application/json", failure.body());
         }
-        return problem(UNAVAILABLE, "retry", ((CommandResult.Retry) outcome).reason());
+        return problem(UNAVAILABLE, "retry", ((CommandResult.Retry) result).reason());
     }
 
     static Response problem(int status, String code, String detail) {
