@@ -1,5 +1,6 @@
 package io.sagaflow.config;
 
+import io.sagaflow.wire.KafkaHeader;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -214,8 +215,8 @@ public interface SagaflowConfig {
     }
 
     interface Replies {
-        /** Topic participants reply on (header sagaflow-reply-to). */
-        @WithDefault("sagaflow.replies")
+        /** Topic participants reply on (header sagaflow-reply-to; SPEC §5's default). */
+        @WithDefault(KafkaHeader.DEFAULT_REPLY_TOPIC)
         String topic();
 
         /** Consumer group of the engine's reply consumer. */

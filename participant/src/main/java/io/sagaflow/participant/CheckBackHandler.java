@@ -38,12 +38,12 @@ public final class CheckBackHandler {
     }
 
     /** The message's status: COMMITTED, or ROLLED_BACK (from now on for good). */
-    public MessageStatus status(String messageId) throws SQLException {
+    public LocalTxStatus status(String messageId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
-                MessageStatus status = decide(c, messageId);
+                LocalTxStatus status = decide(c, messageId);
                 c.commit();
                 return status;
             } catch (SQLException e) {
@@ -53,13 +53,13 @@ public final class CheckBackHandler {
         }
     }
 
-    private static MessageStatus decide(Connection c, String messageId) throws SQLException {
+    private static LocalTxStatus decide(Connection c, String messageId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO " + TABLE
                 + " (message_id, status) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             st.setString(1, messageId);
-            st.setString(2, MessageStatus.ROLLED_BACK.name());
+            st.setString(2, LocalTxStatus.ROLLED_BACK.name());
             if (st.executeUpdate() == 1) {
-                return MessageStatus.ROLLED_BACK;
+                return LocalTxStatus.ROLLED_BACK;
             }
         }
         try (PreparedStatement st = c.prepareStatement("SELECT status FROM " + TABLE + " WHERE message_id = ?")) {
@@ -67,7 +67,7 @@ public final class CheckBackHandler {
             try (ResultSet rs = st.executeQuery()) {
                 // The conflicting row is committed (the insert waited for it), so it is there.
                 rs.next();
-                return MessageStatus.valueOf(rs.getString(1));
+                return LocalTxStatus.valueOf(rs.getString(1));
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.sagaflow.participant;
 
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.StepIdempotencyKey;
 import java.util.Objects;
 
 /**
@@ -9,10 +11,11 @@ import java.util.Objects;
  * @param step           the step of the flow
  * @param kind           action, compensation, try, confirm or cancel
  * @param command        the participant's command name
- * @param messageId      the id of this attempt's message (empty over HTTP, where there is none)
+ * @param messageId      the id of this attempt's message: header {@code sagaflow-message-id} on Kafka,
+ *                       {@code Sagaflow-Message-Id} over HTTP; empty when the caller sent none
  * @param idempotencyKey {@code {sagaId}:{step}:{kind}[:n]}, the same on every attempt of one run
  */
-public record CommandContext(String sagaId, String step, Kind kind, String command, String messageId,
+public record CommandContext(String sagaId, String step, CommandKind kind, String command, String messageId,
                              String idempotencyKey) {
 
     /** Checks that the fields the barrier keys on are present. */
@@ -37,14 +40,9 @@ public record CommandContext(String sagaId, String step, Kind kind, String comma
      * compensation on every run).
      */
     public String op() {
-        String prefix = sagaId + ":" + step + ":" + kind.wire() + ":";
-        if (idempotencyKey.startsWith(prefix)) {
-            String run = idempotencyKey.substring(prefix.length());
-            if (run.matches("[0-9]+")) {
-                return kind.wire() + ":" + run;
-            }
-        }
-        return kind.wire();
+        return StepIdempotencyKey.runSuffix(idempotencyKey, sagaId, step, kind)
+                .map(run -> kind.wire() + ":" + run)
+                .orElse(kind.wire());
     }
 
     private static void requireText(String value, String name) {

@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Answers one decoded command. {@link Participant} (JDBC) and {@link ReactiveParticipant} implement it; the
+ * Answers one decoded command. {@link JdbcParticipant} (JDBC) and {@link ReactiveParticipant} implement it; the
  * transports ({@link KafkaParticipantRunner}, {@link HttpParticipantHandler}) only call it.
  */
 @FunctionalInterface
 public interface CommandHandler {
 
     /** The outcome of the command; completes, never fails (a problem is a RETRY). */
-    CompletionStage<Outcome> handle(CommandContext ctx, JsonNode input);
+    CompletionStage<CommandResult> handle(CommandContext ctx, JsonNode input);
 
     /**
      * The answer to a command no method is registered for. RETRY rather than FAILURE: during a rolling deploy an
      * older instance may get a command a newer one knows, and a FAILURE would be final for the saga.
      */
-    static Outcome unknownCommand(CommandContext ctx) {
-        return new Outcome.Retry("no business method is registered for command '" + ctx.command() + "'");
+    static CommandResult unknownCommand(CommandContext ctx) {
+        return new CommandResult.Retry("no business method is registered for command '" + ctx.command() + "'");
     }
 }

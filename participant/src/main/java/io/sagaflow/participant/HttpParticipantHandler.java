@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sagaflow.participant.internal.BarrierRules;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.HttpHeader;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,18 +65,26 @@ public final class HttpParticipantHandler {
         this.handler = Objects.requireNonNull(handler, "handler must not be null");
     }
 
-    /** Answers {@code POST {url}/{command}}; header names are matched case-insensitively. */
+    /**
+     * Answers {@code POST {url}/{command}}; header names are matched case-insensitively. The command's
+     * {@code Sagaflow-Message-Id} (optional: callers other than the engine may send none) reaches the business
+     * method as {@link CommandContext#messageId()}, as a Kafka command's {@code sagaflow-message-id} does. A
+     * redelivered command (same message id, same Idempotency-Key) is answered by the barrier with the first outcome,
+     * without running the business method again: the barrier keys on the Idempotency-Key, which every copy and
+     * every attempt of one run share. Unlike a Kafka reply, the answer does not echo the message id: the engine's
+     * HTTP connector holds the command it is answering and takes the id from there.
+     */
     public CompletionStage<Response> handle(String command, Map<String, String> headers, byte[] body) {
         Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         h.putAll(headers);
         CommandContext ctx;
         JsonNode input;
         try {
-            Kind kind = Kind.fromWire(h.getOrDefault(Wire.HTTP_KIND, ""))
-                    .orElseThrow(() -> new IllegalArgumentException(Wire.HTTP_KIND + " must be one of action, "
-                            + "compensation, try, confirm, cancel, was '" + h.get(Wire.HTTP_KIND) + "'"));
-            ctx = new CommandContext(h.getOrDefault(Wire.HTTP_SAGA_ID, ""), h.getOrDefault(Wire.HTTP_STEP, ""), kind,
-                    command, "", h.getOrDefault(Wire.HTTP_IDEMPOTENCY_KEY, ""));
+            CommandKind kind = CommandKind.fromWire(h.getOrDefault(HttpHeader.KIND, ""))
+                    .orElseThrow(() -> new IllegalArgumentException(HttpHeader.KIND + " must be one of action, "
+                            + "compensation, try, confirm, cancel, was '" + h.get(HttpHeader.KIND) + "'"));
+            ctx = new CommandContext(h.getOrDefault(HttpHeader.SAGA_ID, ""), h.getOrDefault(HttpHeader.STEP, ""), kind,
+                    command, h.getOrDefault(HttpHeader.MESSAGE_ID, ""), h.getOrDefault(HttpHeader.IDEMPOTENCY_KEY, ""));
             input = body == null || body.length == 0 ? JSON.nullNode() : JSON.readTree(body);
         } catch (Exception e) {
             return CompletableFuture.completedFuture(problem(BAD_REQUEST, "not-a-sagaflow-command", e.getMessage()));
@@ -84,15 +94,15 @@ public final class HttpParticipantHandler {
                 .thenApply(HttpParticipantHandler::toResponse);
     }
 
-    /** The HTTP answer of an outcome. */
-    public static Response toResponse(Outcome outcome) {
-        if (outcome instanceof Outcome.Success success) {
+    /** The HTTP answer of a handler's result. */
+    public static Response toResponse(CommandResult result) {
+        if (result instanceof CommandResult.Success success) {
             return Response.json(OK, "application/json", success.output());
         }
-        if (outcome instanceof Outcome.Failure failure) {
+        if (result instanceof CommandResult.Failure failure) {
             return Response.json(CONFLICT, "application/json", failure.body());
         }
-        return problem(UNAVAILABLE, "retry", ((Outcome.Retry) outcome).reason());
+        return problem(UNAVAILABLE, "retry", ((CommandResult.Retry) result).reason());
     }
 
     static Response problem(int status, String code, String detail) {

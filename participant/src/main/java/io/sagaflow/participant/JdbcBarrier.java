@@ -34,11 +34,11 @@ public final class JdbcBarrier {
      * Runs {@code method} under the barrier in a new transaction on a connection of the data source and returns
      * the outcome to answer. Never throws: a database problem is a RETRY.
      */
-    public Outcome run(CommandContext ctx, JsonNode input, BusinessMethod<Connection> method) {
+    public CommandResult run(CommandContext ctx, JsonNode input, BusinessMethod<Connection> method) {
         try (Connection c = dataSource.getConnection()) {
             return run(c, ctx, input, method);
         } catch (SQLException e) {
-            return new Outcome.Retry("database unavailable: " + e.getMessage());
+            return new CommandResult.Retry("database unavailable: " + e.getMessage());
         }
     }
 
@@ -46,23 +46,23 @@ public final class JdbcBarrier {
      * The same on a connection the caller owns (it must not be in a transaction). The connection is left in
      * auto-commit mode off; the barrier commits or rolls back what it started.
      */
-    public Outcome run(Connection c, CommandContext ctx, JsonNode input, BusinessMethod<Connection> method) {
+    public CommandResult run(Connection c, CommandContext ctx, JsonNode input, BusinessMethod<Connection> method) {
         try {
             c.setAutoCommit(false);
             // READ COMMITTED on purpose: a duplicate blocked on the primary key must, once the first commits, see
             // its row with the next statement. Under REPEATABLE READ it would fail with a serialization error.
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            Outcome outcome = decideAndRun(c, ctx, input, method);
+            CommandResult outcome = decideAndRun(c, ctx, input, method);
             c.commit();
             return outcome;
         } catch (Exception e) {
             rollback(c);
             LOG.log(Level.FINE, "barrier rolled back " + ctx.idempotencyKey() + "; answering RETRY", e);
-            return new Outcome.Retry(String.valueOf(BarrierRules.unwrap(e)));
+            return new CommandResult.Retry(String.valueOf(BarrierRules.unwrap(e)));
         }
     }
 
-    private Outcome decideAndRun(Connection c, CommandContext ctx, JsonNode input, BusinessMethod<Connection> method)
+    private CommandResult decideAndRun(Connection c, CommandContext ctx, JsonNode input, BusinessMethod<Connection> method)
             throws Exception {
         boolean originInserted = false;
         boolean ownInserted = false;
@@ -91,9 +91,9 @@ public final class JdbcBarrier {
         // A savepoint rather than a second transaction: a business failure undoes the method's changes while the
         // barrier row stays locked, so a concurrent duplicate can never slip in between and run the method again.
         Savepoint savepoint = c.setSavepoint(SAVEPOINT);
-        Outcome outcome;
+        CommandResult outcome;
         try {
-            outcome = new Outcome.Success(method.apply(ctx, input, c));
+            outcome = new CommandResult.Success(method.apply(ctx, input, c));
         } catch (BusinessFailure failure) {
             c.rollback(savepoint);
             outcome = BarrierRules.fromException(failure);
@@ -128,7 +128,7 @@ public final class JdbcBarrier {
         }
     }
 
-    private static void record(Connection c, CommandContext ctx, Outcome outcome) throws SQLException {
+    private static void record(Connection c, CommandContext ctx, CommandResult outcome) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE " + Barrier.TABLE
                 + " SET outcome = ?, output = ? WHERE saga_id = ? AND branch = ? AND op = ?")) {
             st.setString(1, BarrierRules.recorded(outcome).name());

@@ -4,6 +4,8 @@ import io.sagaflow.participant.internal.KafkaSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.participant.internal.BarrierRules;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.KafkaHeader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,44 +149,44 @@ public final class KafkaParticipantRunner implements AutoCloseable {
      */
     private Optional<ProducerRecord<byte[], byte[]>> reply(ConsumerRecord<byte[], byte[]> record) {
         Headers h = record.headers();
-        Optional<String> sagaId = header(h, Wire.SAGA_ID);
-        Optional<String> step = header(h, Wire.STEP);
-        Optional<String> kindName = header(h, Wire.KIND);
-        Optional<String> messageId = header(h, Wire.MESSAGE_ID);
-        String replyTo = header(h, Wire.REPLY_TO).orElse(Wire.DEFAULT_REPLY_TOPIC);
+        Optional<String> sagaId = header(h, KafkaHeader.SAGA_ID);
+        Optional<String> step = header(h, KafkaHeader.STEP);
+        Optional<String> kindName = header(h, KafkaHeader.KIND);
+        Optional<String> messageId = header(h, KafkaHeader.MESSAGE_ID);
+        String replyTo = header(h, KafkaHeader.REPLY_TO).orElse(KafkaHeader.DEFAULT_REPLY_TOPIC);
         if (sagaId.isEmpty() || step.isEmpty() || kindName.isEmpty() || messageId.isEmpty()) {
             LOG.warning(() -> "skipping a record of " + record.topic() + "-" + record.partition() + "@"
                     + record.offset() + " that names no saga, step, kind or message id: it cannot be answered");
             return Optional.empty();
         }
-        Optional<Outcome> answer = outcomeOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
+        Optional<CommandResult> answer = resultOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        Outcome outcome = answer.get();
-        ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(replyTo, utf8(sagaId.get()), json(outcome.body()));
-        reply.headers().add(Wire.SAGA_ID, utf8(sagaId.get()));
-        reply.headers().add(Wire.STEP, utf8(step.get()));
-        reply.headers().add(Wire.KIND, utf8(kindName.get()));
-        reply.headers().add(Wire.MESSAGE_ID, utf8(messageId.get()));
-        reply.headers().add(Wire.OUTCOME, utf8(outcome.wire()));
+        CommandResult result = answer.get();
+        ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(replyTo, utf8(sagaId.get()), json(result.body()));
+        reply.headers().add(KafkaHeader.SAGA_ID, utf8(sagaId.get()));
+        reply.headers().add(KafkaHeader.STEP, utf8(step.get()));
+        reply.headers().add(KafkaHeader.KIND, utf8(kindName.get()));
+        reply.headers().add(KafkaHeader.MESSAGE_ID, utf8(messageId.get()));
+        reply.headers().add(KafkaHeader.OUTCOME, utf8(result.outcome().wire()));
         return Optional.of(reply);
     }
 
-    private Optional<Outcome> outcomeOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
+    private Optional<CommandResult> resultOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
                               String messageId) {
         CommandContext ctx;
         JsonNode input;
         try {
-            Kind kind = Kind.fromWire(kindName)
+            CommandKind kind = CommandKind.fromWire(kindName)
                     .orElseThrow(() -> new IllegalArgumentException("unknown kind '" + kindName + "'"));
             Headers h = record.headers();
-            ctx = new CommandContext(sagaId, step, kind, header(h, Wire.COMMAND).orElse(""), messageId,
-                    header(h, Wire.IDEMPOTENCY_KEY).orElse(""));
+            ctx = new CommandContext(sagaId, step, kind, header(h, KafkaHeader.COMMAND).orElse(""), messageId,
+                    header(h, KafkaHeader.IDEMPOTENCY_KEY).orElse(""));
             input = record.value() == null ? JSON.nullNode() : JSON.readTree(record.value());
         } catch (Exception e) {
             // Final: the same bytes would be just as unreadable on every retry.
-            return Optional.of(new Outcome.Failure(UNREADABLE_COMMAND, e.getMessage()));
+            return Optional.of(new CommandResult.Failure(UNREADABLE_COMMAND, e.getMessage()));
         }
         try {
             return Optional.of(handler.handle(ctx, input).toCompletableFuture().join());

@@ -4,6 +4,8 @@ import io.sagaflow.participant.internal.KafkaSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.KafkaHeader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,14 +147,14 @@ public final class MessageConsumer implements AutoCloseable {
 
     /** Takes the message to its end here: applied, refused for good, or reported as dead; false if closed first. */
     private boolean process(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
-        String messageId = header(record, Wire.MESSAGE_ID);
+        String messageId = header(record, KafkaHeader.MESSAGE_ID);
         if (messageId == null) {
-            LOG.warning("skipping a record without " + Wire.MESSAGE_ID + " at " + record.topic() + "-"
+            LOG.warning("skipping a record without " + KafkaHeader.MESSAGE_ID + " at " + record.topic() + "-"
                     + record.partition() + "@" + record.offset());
             return true;
         }
-        String flow = header(record, Wire.COMMAND);
-        CommandContext ctx = new CommandContext(messageId, options.groupId(), Kind.ACTION,
+        String flow = header(record, KafkaHeader.COMMAND);
+        CommandContext ctx = new CommandContext(messageId, options.groupId(), CommandKind.ACTION,
                 flow == null ? options.topic() : flow, messageId, messageId + ":" + options.groupId() + ":action");
         JsonNode payload;
         try {
@@ -161,16 +163,16 @@ public final class MessageConsumer implements AutoCloseable {
             return report(messageId, "unreadable-message", 1, "the value is not JSON: " + e.getMessage());
         }
         for (int attempt = 1; running; attempt++) {
-            Outcome outcome = barrier.run(ctx, payload, handler);
-            if (outcome instanceof Outcome.Success) {
+            CommandResult outcome = barrier.run(ctx, payload, handler);
+            if (outcome instanceof CommandResult.Success) {
                 return true;
             }
-            if (outcome instanceof Outcome.Failure failure) {
+            if (outcome instanceof CommandResult.Failure failure) {
                 // Refused for good: retrying cannot help, an operator must look at it.
                 return report(messageId, "refused", attempt, failure.code() + ": " + failure.message());
             }
             if (attempt >= options.retry().maxAttempts()) {
-                return report(messageId, "delivery-retries-spent", attempt, ((Outcome.Retry) outcome).reason());
+                return report(messageId, "delivery-retries-spent", attempt, ((CommandResult.Retry) outcome).reason());
             }
             Thread.sleep(options.retry().delayAfter(attempt).toMillis());
         }

@@ -32,10 +32,10 @@ public final class ReactiveBarrier {
     }
 
     /** Runs {@code method} under the barrier in a new transaction; completes with the outcome, never fails. */
-    public CompletionStage<Outcome> run(CommandContext ctx, JsonNode input, ReactiveBusinessMethod method) {
+    public CompletionStage<CommandResult> run(CommandContext ctx, JsonNode input, ReactiveBusinessMethod method) {
         return pool.getConnection()
                 .compose(conn -> inTransaction(conn, ctx, input, method).onComplete(done -> conn.close()))
-                .otherwise(e -> new Outcome.Retry("database unavailable: " + e.getMessage()))
+                .otherwise(e -> new CommandResult.Retry("database unavailable: " + e.getMessage()))
                 .toCompletionStage();
     }
 
@@ -43,17 +43,17 @@ public final class ReactiveBarrier {
      * Plain BEGIN / SAVEPOINT / COMMIT statements rather than SqlConnection.begin(): a Vert.x Transaction marks
      * itself for rollback when any query fails, but a business failure must only roll back to the savepoint.
      */
-    private Future<Outcome> inTransaction(SqlConnection conn, CommandContext ctx, JsonNode input,
+    private Future<CommandResult> inTransaction(SqlConnection conn, CommandContext ctx, JsonNode input,
                                           ReactiveBusinessMethod method) {
         // READ COMMITTED: see JdbcBarrier, a duplicate that waited on the primary key must then see the row.
         return sql(conn, "BEGIN ISOLATION LEVEL READ COMMITTED")
                 .compose(v -> decideAndRun(conn, ctx, input, method))
                 .compose(outcome -> sql(conn, "COMMIT").map(outcome))
                 .recover(e -> sql(conn, "ROLLBACK").otherwiseEmpty()
-                        .map(new Outcome.Retry(String.valueOf(BarrierRules.unwrap(e)))));
+                        .map(new CommandResult.Retry(String.valueOf(BarrierRules.unwrap(e)))));
     }
 
-    private Future<Outcome> decideAndRun(SqlConnection conn, CommandContext ctx, JsonNode input,
+    private Future<CommandResult> decideAndRun(SqlConnection conn, CommandContext ctx, JsonNode input,
                                          ReactiveBusinessMethod method) {
         Future<Map<String, Boolean>> inserted = Future.succeededFuture(new HashMap<>());
         for (BarrierRules.Insert row : BarrierRules.inserts(ctx.kind(), ctx.op())) {
@@ -76,7 +76,7 @@ public final class ReactiveBarrier {
         });
     }
 
-    private Future<Outcome> act(SqlConnection conn, CommandContext ctx, JsonNode input, ReactiveBusinessMethod method,
+    private Future<CommandResult> act(SqlConnection conn, CommandContext ctx, JsonNode input, ReactiveBusinessMethod method,
                                 BarrierRules.Next next) {
         if (next instanceof BarrierRules.Replay replay) {
             return Future.succeededFuture(replay.outcome());
@@ -87,10 +87,10 @@ public final class ReactiveBarrier {
         // A savepoint, not a second transaction: see JdbcBarrier.
         return sql(conn, "SAVEPOINT sagaflow_business")
                 .compose(v -> call(method, ctx, input, conn))
-                .<Outcome>map(Outcome.Success::new)
+                .<CommandResult>map(CommandResult.Success::new)
                 .recover(error -> {
-                    Outcome failure = BarrierRules.fromException(error);
-                    if (failure instanceof Outcome.Failure) {
+                    CommandResult failure = BarrierRules.fromException(error);
+                    if (failure instanceof CommandResult.Failure) {
                         return sql(conn, "ROLLBACK TO SAVEPOINT sagaflow_business").map(failure);
                     }
                     return Future.failedFuture(error);
@@ -129,7 +129,7 @@ public final class ReactiveBarrier {
                 });
     }
 
-    private static Future<Outcome> record(SqlConnection conn, CommandContext ctx, Outcome outcome) {
+    private static Future<CommandResult> record(SqlConnection conn, CommandContext ctx, CommandResult outcome) {
         return conn.preparedQuery("UPDATE " + Barrier.TABLE
                         + " SET outcome = $1, output = $2 WHERE saga_id = $3 AND branch = $4 AND op = $5")
                 .execute(Tuple.of(BarrierRules.recorded(outcome).name(), BarrierRules.output(outcome), ctx.sagaId(),

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A reactive participant: like {@link Participant}, on the Vert.x SQL client through {@link ReactiveBarrier}. */
+/** A reactive participant: like {@link JdbcParticipant}, on the Vert.x SQL client through {@link ReactiveBarrier}. */
 public final class ReactiveParticipant implements CommandHandler {
 
     private final ReactiveBarrier barrier;
@@ -30,7 +30,7 @@ public final class ReactiveParticipant implements CommandHandler {
 
     /** Runs the command's method under the barrier. */
     @Override
-    public CompletionStage<Outcome> handle(CommandContext ctx, JsonNode input) {
+    public CompletionStage<CommandResult> handle(CommandContext ctx, JsonNode input) {
         ReactiveBusinessMethod method = methods.get(ctx.command());
         return method == null
                 ? CompletableFuture.completedFuture(CommandHandler.unknownCommand(ctx))

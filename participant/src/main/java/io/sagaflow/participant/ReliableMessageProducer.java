@@ -119,7 +119,7 @@ public final class ReliableMessageProducer {
         try (PreparedStatement st = c.prepareStatement(
                 "INSERT INTO " + CheckBackHandler.TABLE + " (message_id, status) VALUES (?, ?)")) {
             st.setString(1, id);
-            st.setString(2, MessageStatus.COMMITTED.name());
+            st.setString(2, LocalTxStatus.COMMITTED.name());
             st.executeUpdate();
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sagaflow.participant.internal.BarrierRules;
+import io.sagaflow.wire.CommandKind;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ abstract class BarrierContract {
     private final String sagaId = UUID.randomUUID().toString();
 
     /** Runs one command under the flavour's barrier; the method calls {@link #effect} and then behaves. */
-    protected abstract Outcome run(CommandContext ctx, Behaviour behaviour) throws Exception;
+    protected abstract CommandResult run(CommandContext ctx, Behaviour behaviour) throws Exception;
 
     protected abstract void openFlavour();
 
@@ -75,32 +76,32 @@ abstract class BarrierContract {
         return JsonNodeFactory.instance.objectNode().put("run", n).put("op", ctx.kind().wire());
     }
 
-    private CommandContext ctx(Kind kind) {
+    private CommandContext ctx(CommandKind kind) {
         return ctx(kind, "");
     }
 
-    private CommandContext ctx(Kind kind, String runSuffix) {
+    private CommandContext ctx(CommandKind kind, String runSuffix) {
         return new CommandContext(sagaId, "charge-card", kind, "charge", UUID.randomUUID().toString(),
                 sagaId + ":charge-card:" + kind.wire() + runSuffix);
     }
 
-    private long ledger(Kind kind) {
+    private long ledger(CommandKind kind) {
         return db.count("SELECT count(*) FROM ledger WHERE op = '" + kind.wire() + "'");
     }
 
-    private int callsOf(Kind kind) {
+    private int callsOf(CommandKind kind) {
         return calls.getOrDefault(kind.wire(), new AtomicInteger()).get();
     }
 
     @Test
     void duplicateActionGetsTheFirstOutcomeAndTheMethodRunsOnce() throws Exception {
-        Outcome first = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
-        Outcome second = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+        CommandResult first = run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
+        CommandResult second = run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
 
-        assertThat(first).isInstanceOf(Outcome.Success.class);
+        assertThat(first).isInstanceOf(CommandResult.Success.class);
         assertThat(second).isEqualTo(first);
-        assertThat(callsOf(Kind.ACTION)).isEqualTo(1);
-        assertThat(ledger(Kind.ACTION)).isEqualTo(1);
+        assertThat(callsOf(CommandKind.ACTION)).isEqualTo(1);
+        assertThat(ledger(CommandKind.ACTION)).isEqualTo(1);
     }
 
     @Test
@@ -108,23 +109,23 @@ abstract class BarrierContract {
         ExecutorService pool = Executors.newFixedThreadPool(10);
         try {
             CountDownLatch start = new CountDownLatch(1);
-            List<Future<Outcome>> answers = new ArrayList<>();
+            List<Future<CommandResult>> answers = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                Callable<Outcome> duplicate = () -> {
+                Callable<CommandResult> duplicate = () -> {
                     start.await();
-                    return run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+                    return run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
                 };
                 answers.add(pool.submit(duplicate));
             }
             start.countDown();
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Future<Outcome> answer : answers) {
+            List<CommandResult> outcomes = new ArrayList<>();
+            for (Future<CommandResult> answer : answers) {
                 outcomes.add(answer.get());
             }
             assertThat(outcomes).allSatisfy(o -> assertThat(o).isEqualTo(outcomes.get(0)));
-            assertThat(outcomes.get(0)).isInstanceOf(Outcome.Success.class);
-            assertThat(callsOf(Kind.ACTION)).isEqualTo(1);
-            assertThat(ledger(Kind.ACTION)).isEqualTo(1);
+            assertThat(outcomes.get(0)).isInstanceOf(CommandResult.Success.class);
+            assertThat(callsOf(CommandKind.ACTION)).isEqualTo(1);
+            assertThat(ledger(CommandKind.ACTION)).isEqualTo(1);
         } finally {
             pool.shutdownNow();
         }
@@ -132,120 +133,120 @@ abstract class BarrierContract {
 
     @Test
     void cancelBeforeTryIsANoOpSuccessAndTheLateTryIsBlocked() throws Exception {
-        Outcome cancel = run(ctx(Kind.CANCEL), Behaviour.SUCCEED);
-        Outcome lateTry = run(ctx(Kind.TRY), Behaviour.SUCCEED);
+        CommandResult cancel = run(ctx(CommandKind.CANCEL), Behaviour.SUCCEED);
+        CommandResult lateTry = run(ctx(CommandKind.TRY), Behaviour.SUCCEED);
 
-        assertThat(cancel).isInstanceOf(Outcome.Success.class);
-        assertThat(lateTry).isInstanceOfSatisfying(Outcome.Failure.class,
+        assertThat(cancel).isInstanceOf(CommandResult.Success.class);
+        assertThat(lateTry).isInstanceOfSatisfying(CommandResult.Failure.class,
                 f -> assertThat(f.code()).isEqualTo(BarrierRules.CANCELLED_BEFORE_ACTION));
-        assertThat(callsOf(Kind.CANCEL)).isZero();
-        assertThat(callsOf(Kind.TRY)).isZero();
+        assertThat(callsOf(CommandKind.CANCEL)).isZero();
+        assertThat(callsOf(CommandKind.TRY)).isZero();
         assertThat(db.count("SELECT count(*) FROM ledger")).isZero();
     }
 
     @Test
     void tryAfterCancelKeepsBeingRefusedOnEveryRedelivery() throws Exception {
-        run(ctx(Kind.CANCEL), Behaviour.SUCCEED);
-        Outcome first = run(ctx(Kind.TRY), Behaviour.SUCCEED);
-        Outcome again = run(ctx(Kind.TRY), Behaviour.SUCCEED);
+        run(ctx(CommandKind.CANCEL), Behaviour.SUCCEED);
+        CommandResult first = run(ctx(CommandKind.TRY), Behaviour.SUCCEED);
+        CommandResult again = run(ctx(CommandKind.TRY), Behaviour.SUCCEED);
 
         assertThat(again).isEqualTo(first);
-        assertThat(callsOf(Kind.TRY)).isZero();
+        assertThat(callsOf(CommandKind.TRY)).isZero();
     }
 
     @Test
     void compensationWithoutActionIsAnEmptySuccessAndBlocksTheLateAction() throws Exception {
-        Outcome compensation = run(ctx(Kind.COMPENSATION), Behaviour.SUCCEED);
-        Outcome duplicate = run(ctx(Kind.COMPENSATION), Behaviour.SUCCEED);
-        Outcome lateAction = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+        CommandResult compensation = run(ctx(CommandKind.COMPENSATION), Behaviour.SUCCEED);
+        CommandResult duplicate = run(ctx(CommandKind.COMPENSATION), Behaviour.SUCCEED);
+        CommandResult lateAction = run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
 
-        assertThat(compensation).isInstanceOf(Outcome.Success.class);
+        assertThat(compensation).isInstanceOf(CommandResult.Success.class);
         assertThat(duplicate).isEqualTo(compensation);
-        assertThat(lateAction).isInstanceOf(Outcome.Failure.class);
-        assertThat(callsOf(Kind.COMPENSATION) + callsOf(Kind.ACTION)).isZero();
+        assertThat(lateAction).isInstanceOf(CommandResult.Failure.class);
+        assertThat(callsOf(CommandKind.COMPENSATION) + callsOf(CommandKind.ACTION)).isZero();
         assertThat(db.count("SELECT count(*) FROM ledger")).isZero();
     }
 
     @Test
     void compensationAfterItsActionRunsOnceAndDuplicatesReplayIt() throws Exception {
-        run(ctx(Kind.ACTION), Behaviour.SUCCEED);
-        Outcome compensation = run(ctx(Kind.COMPENSATION), Behaviour.SUCCEED);
-        Outcome duplicate = run(ctx(Kind.COMPENSATION), Behaviour.SUCCEED);
+        run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
+        CommandResult compensation = run(ctx(CommandKind.COMPENSATION), Behaviour.SUCCEED);
+        CommandResult duplicate = run(ctx(CommandKind.COMPENSATION), Behaviour.SUCCEED);
 
-        assertThat(compensation).isInstanceOf(Outcome.Success.class);
+        assertThat(compensation).isInstanceOf(CommandResult.Success.class);
         assertThat(duplicate).isEqualTo(compensation);
-        assertThat(callsOf(Kind.COMPENSATION)).isEqualTo(1);
-        assertThat(ledger(Kind.COMPENSATION)).isEqualTo(1);
+        assertThat(callsOf(CommandKind.COMPENSATION)).isEqualTo(1);
+        assertThat(ledger(CommandKind.COMPENSATION)).isEqualTo(1);
     }
 
     @Test
     void confirmIsDedupedLikeAnAction() throws Exception {
-        run(ctx(Kind.TRY), Behaviour.SUCCEED);
-        Outcome confirm = run(ctx(Kind.CONFIRM), Behaviour.SUCCEED);
-        assertThat(run(ctx(Kind.CONFIRM), Behaviour.SUCCEED)).isEqualTo(confirm);
-        assertThat(callsOf(Kind.CONFIRM)).isEqualTo(1);
+        run(ctx(CommandKind.TRY), Behaviour.SUCCEED);
+        CommandResult confirm = run(ctx(CommandKind.CONFIRM), Behaviour.SUCCEED);
+        assertThat(run(ctx(CommandKind.CONFIRM), Behaviour.SUCCEED)).isEqualTo(confirm);
+        assertThat(callsOf(CommandKind.CONFIRM)).isEqualTo(1);
     }
 
     @Test
     void businessFailureRollsBackTheChangeAndIsReplayedToDuplicates() throws Exception {
-        Outcome first = run(ctx(Kind.ACTION), Behaviour.REFUSE);
-        Outcome duplicate = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+        CommandResult first = run(ctx(CommandKind.ACTION), Behaviour.REFUSE);
+        CommandResult duplicate = run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
 
-        assertThat(first).isEqualTo(new Outcome.Failure("insufficient-funds", "balance too low"));
+        assertThat(first).isEqualTo(new CommandResult.Failure("insufficient-funds", "balance too low"));
         assertThat(duplicate).isEqualTo(first);
-        assertThat(callsOf(Kind.ACTION)).isEqualTo(1);
-        assertThat(ledger(Kind.ACTION)).isZero();
+        assertThat(callsOf(CommandKind.ACTION)).isEqualTo(1);
+        assertThat(ledger(CommandKind.ACTION)).isZero();
         assertThat(db.count("SELECT count(*) FROM sagaflow_barrier WHERE op = 'action' AND outcome = 'FAILURE'"))
                 .isEqualTo(1);
     }
 
     @Test
     void unexpectedExceptionAnswersRetryLeavesNothingBehindAndTheRetryRunsAgain() throws Exception {
-        Outcome crashed = run(ctx(Kind.ACTION), Behaviour.CRASH);
+        CommandResult crashed = run(ctx(CommandKind.ACTION), Behaviour.CRASH);
 
-        assertThat(crashed).isInstanceOf(Outcome.Retry.class);
-        assertThat(ledger(Kind.ACTION)).isZero();
+        assertThat(crashed).isInstanceOf(CommandResult.Retry.class);
+        assertThat(ledger(CommandKind.ACTION)).isZero();
         assertThat(db.count("SELECT count(*) FROM sagaflow_barrier")).isZero();
 
-        Outcome retried = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
-        assertThat(retried).isInstanceOf(Outcome.Success.class);
-        assertThat(callsOf(Kind.ACTION)).isEqualTo(2);
-        assertThat(ledger(Kind.ACTION)).isEqualTo(1);
+        CommandResult retried = run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
+        assertThat(retried).isInstanceOf(CommandResult.Success.class);
+        assertThat(callsOf(CommandKind.ACTION)).isEqualTo(2);
+        assertThat(ledger(CommandKind.ACTION)).isEqualTo(1);
     }
 
     @Test
     void operatorReRunIsANewOperationAndRunsTheMethodAgain() throws Exception {
-        Outcome first = run(ctx(Kind.ACTION), Behaviour.REFUSE);
-        Outcome rerun = run(ctx(Kind.ACTION, ":2"), Behaviour.SUCCEED);
+        CommandResult first = run(ctx(CommandKind.ACTION), Behaviour.REFUSE);
+        CommandResult rerun = run(ctx(CommandKind.ACTION, ":2"), Behaviour.SUCCEED);
 
-        assertThat(first).isInstanceOf(Outcome.Failure.class);
-        assertThat(rerun).isInstanceOf(Outcome.Success.class);
-        assertThat(callsOf(Kind.ACTION)).isEqualTo(2);
+        assertThat(first).isInstanceOf(CommandResult.Failure.class);
+        assertThat(rerun).isInstanceOf(CommandResult.Success.class);
+        assertThat(callsOf(CommandKind.ACTION)).isEqualTo(2);
     }
 
     @Test
     void reRunOfARefusedCompensationRunsAgainAndTakesEffect() throws Exception {
-        run(ctx(Kind.ACTION), Behaviour.SUCCEED);
-        Outcome refused = run(ctx(Kind.COMPENSATION), Behaviour.REFUSE);
-        Outcome rerun = run(ctx(Kind.COMPENSATION, ":2"), Behaviour.SUCCEED);
-        Outcome duplicate = run(ctx(Kind.COMPENSATION, ":2"), Behaviour.SUCCEED);
+        run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
+        CommandResult refused = run(ctx(CommandKind.COMPENSATION), Behaviour.REFUSE);
+        CommandResult rerun = run(ctx(CommandKind.COMPENSATION, ":2"), Behaviour.SUCCEED);
+        CommandResult duplicate = run(ctx(CommandKind.COMPENSATION, ":2"), Behaviour.SUCCEED);
 
-        assertThat(refused).isInstanceOf(Outcome.Failure.class);
-        assertThat(rerun).isInstanceOf(Outcome.Success.class);
+        assertThat(refused).isInstanceOf(CommandResult.Failure.class);
+        assertThat(rerun).isInstanceOf(CommandResult.Success.class);
         assertThat(duplicate).isEqualTo(rerun);
-        assertThat(callsOf(Kind.COMPENSATION)).isEqualTo(2);
-        assertThat(ledger(Kind.COMPENSATION)).isEqualTo(1);
+        assertThat(callsOf(CommandKind.COMPENSATION)).isEqualTo(2);
+        assertThat(ledger(CommandKind.COMPENSATION)).isEqualTo(1);
     }
 
     @Test
     void reRunOfACompensationWhoseActionNeverRanStaysEmpty() throws Exception {
-        run(ctx(Kind.COMPENSATION), Behaviour.SUCCEED);
-        Outcome rerun = run(ctx(Kind.COMPENSATION, ":2"), Behaviour.SUCCEED);
-        Outcome lateAction = run(ctx(Kind.ACTION), Behaviour.SUCCEED);
+        run(ctx(CommandKind.COMPENSATION), Behaviour.SUCCEED);
+        CommandResult rerun = run(ctx(CommandKind.COMPENSATION, ":2"), Behaviour.SUCCEED);
+        CommandResult lateAction = run(ctx(CommandKind.ACTION), Behaviour.SUCCEED);
 
-        assertThat(rerun).isInstanceOf(Outcome.Success.class);
-        assertThat(lateAction).isInstanceOf(Outcome.Failure.class);
-        assertThat(callsOf(Kind.COMPENSATION)).isZero();
+        assertThat(rerun).isInstanceOf(CommandResult.Success.class);
+        assertThat(lateAction).isInstanceOf(CommandResult.Failure.class);
+        assertThat(callsOf(CommandKind.COMPENSATION)).isZero();
         assertThat(db.count("SELECT count(*) FROM ledger")).isZero();
     }
 }

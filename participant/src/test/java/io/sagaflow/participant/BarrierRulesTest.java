@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sagaflow.participant.internal.BarrierRules;
 import io.sagaflow.participant.internal.BarrierRules.Recorded;
 import io.sagaflow.participant.internal.BarrierRules.Row;
+import io.sagaflow.wire.CommandKind;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,68 +15,68 @@ class BarrierRulesTest {
 
     @Test
     void undoInsertsItsOriginAsBlockedBeforeItsOwnRow() {
-        assertThat(BarrierRules.inserts(Kind.COMPENSATION)).containsExactly(
+        assertThat(BarrierRules.inserts(CommandKind.COMPENSATION)).containsExactly(
                 new BarrierRules.Insert("action", Recorded.BLOCKED),
                 new BarrierRules.Insert("compensation", Recorded.IN_PROGRESS));
-        assertThat(BarrierRules.inserts(Kind.CANCEL)).extracting(BarrierRules.Insert::op)
+        assertThat(BarrierRules.inserts(CommandKind.CANCEL)).extracting(BarrierRules.Insert::op)
                 .containsExactly("try", "cancel");
-        assertThat(BarrierRules.inserts(Kind.CONFIRM)).extracting(BarrierRules.Insert::op).containsExactly("confirm");
+        assertThat(BarrierRules.inserts(CommandKind.CONFIRM)).extracting(BarrierRules.Insert::op).containsExactly("confirm");
     }
 
     @Test
     void newActionRunsTheMethod() {
-        assertThat(BarrierRules.next(Kind.ACTION, false, true, Optional.empty())).isInstanceOf(BarrierRules.Run.class);
+        assertThat(BarrierRules.next(CommandKind.ACTION, false, true, Optional.empty())).isInstanceOf(BarrierRules.Run.class);
     }
 
     @Test
     void compensationWhoseActionNeverRanIsAcknowledgedWithoutRunning() {
-        assertThat(BarrierRules.next(Kind.COMPENSATION, true, true, Optional.empty()))
+        assertThat(BarrierRules.next(CommandKind.COMPENSATION, true, true, Optional.empty()))
                 .isInstanceOf(BarrierRules.Acknowledge.class);
     }
 
     @Test
     void compensationAfterItsActionRunsTheMethod() {
-        assertThat(BarrierRules.next(Kind.COMPENSATION, false, true, Optional.empty()))
+        assertThat(BarrierRules.next(CommandKind.COMPENSATION, false, true, Optional.empty()))
                 .isInstanceOf(BarrierRules.Run.class);
     }
 
     @Test
     void duplicateReplaysTheRecordedSuccess() {
-        BarrierRules.Next next = BarrierRules.next(Kind.ACTION, false, false,
+        BarrierRules.Next next = BarrierRules.next(CommandKind.ACTION, false, false,
                 Optional.of(new Row(Recorded.SUCCESS, Optional.of("{\"charged\":5}"))));
-        assertThat(next).isEqualTo(new BarrierRules.Replay(new Outcome.Success(
+        assertThat(next).isEqualTo(new BarrierRules.Replay(new CommandResult.Success(
                 JsonNodeFactory.instance.objectNode().put("charged", 5))));
     }
 
     @Test
     void duplicateReplaysTheRecordedFailure() {
-        Outcome failure = new Outcome.Failure("insufficient-funds", "balance 3 < 5");
-        BarrierRules.Next next = BarrierRules.next(Kind.TRY, false, false,
+        CommandResult failure = new CommandResult.Failure("insufficient-funds", "balance 3 < 5");
+        BarrierRules.Next next = BarrierRules.next(CommandKind.TRY, false, false,
                 Optional.of(new Row(BarrierRules.recorded(failure), Optional.of(BarrierRules.output(failure)))));
         assertThat(next).isEqualTo(new BarrierRules.Replay(failure));
     }
 
     @Test
     void actionBlockedByAnEarlierCompensationIsRefused() {
-        BarrierRules.Next next = BarrierRules.next(Kind.ACTION, false, false,
+        BarrierRules.Next next = BarrierRules.next(CommandKind.ACTION, false, false,
                 Optional.of(new Row(Recorded.BLOCKED, Optional.empty())));
         assertThat(((BarrierRules.Replay) next).outcome())
-                .isInstanceOfSatisfying(Outcome.Failure.class,
+                .isInstanceOfSatisfying(CommandResult.Failure.class,
                         f -> assertThat(f.code()).isEqualTo(BarrierRules.CANCELLED_BEFORE_ACTION));
     }
 
     @Test
     void businessFailureIsAFailureAndAnythingElseARetry() {
         assertThat(BarrierRules.fromException(new BusinessFailure("out-of-stock", "none left")))
-                .isEqualTo(new Outcome.Failure("out-of-stock", "none left"));
+                .isEqualTo(new CommandResult.Failure("out-of-stock", "none left"));
         assertThat(BarrierRules.fromException(new java.util.concurrent.CompletionException(
-                new BusinessFailure("out-of-stock", "none left")))).isInstanceOf(Outcome.Failure.class);
-        assertThat(BarrierRules.fromException(new IllegalStateException("db down"))).isInstanceOf(Outcome.Retry.class);
+                new BusinessFailure("out-of-stock", "none left")))).isInstanceOf(CommandResult.Failure.class);
+        assertThat(BarrierRules.fromException(new IllegalStateException("db down"))).isInstanceOf(CommandResult.Retry.class);
     }
 
     @Test
     void retryIsNeverRecorded() {
-        assertThatThrownBy(() -> BarrierRules.recorded(new Outcome.Retry("x")))
+        assertThatThrownBy(() -> BarrierRules.recorded(new CommandResult.Retry("x")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

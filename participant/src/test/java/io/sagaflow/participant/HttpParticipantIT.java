@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagaflow.wire.HttpHeader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +29,7 @@ class HttpParticipantIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicInteger reservations = new AtomicInteger();
     private final AtomicInteger crashesLeft = new AtomicInteger();
+    private final List<String> messageIdsSeen = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -33,9 +37,10 @@ class HttpParticipantIT {
         try (Connection c = db.connect()) {
             Barrier.createTable(c);
         }
-        Participant orders = Participant.jdbc(db.dataSource())
+        JdbcParticipant orders = new JdbcParticipant(db.dataSource())
                 .on("reserve", (ctx, input, tx) -> {
                     reservations.incrementAndGet();
+                    messageIdsSeen.add(ctx.messageId());
                     if (crashesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         throw new IllegalStateException("warehouse service unreachable");
                     }
@@ -55,11 +60,51 @@ class HttpParticipantIT {
 
     private HttpResponse<String> post(String command, String sagaId, String kind, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/" + command))
-                        .header(Wire.HTTP_SAGA_ID, sagaId).header(Wire.HTTP_STEP, "reserve-stock")
-                        .header(Wire.HTTP_KIND, kind)
-                        .header(Wire.HTTP_IDEMPOTENCY_KEY, sagaId + ":reserve-stock:" + kind)
+                        .header(HttpHeader.SAGA_ID, sagaId).header(HttpHeader.STEP, "reserve-stock")
+                        .header(HttpHeader.KIND, kind)
+                        .header(HttpHeader.IDEMPOTENCY_KEY, sagaId + ":reserve-stock:" + kind)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** One copy of an attempt as the engine's HTTP connector sends it, message id included. */
+    private HttpResponse<String> postAttempt(String sagaId, String messageId, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/reserve"))
+                        .header(HttpHeader.SAGA_ID, sagaId).header(HttpHeader.STEP, "reserve-stock")
+                        .header(HttpHeader.KIND, "try").header(HttpHeader.MESSAGE_ID, messageId)
+                        .header(HttpHeader.IDEMPOTENCY_KEY, sagaId + ":reserve-stock:try")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRedeliveredCommandWithTheSameMessageIdGetsTheFirstAnswerAndTheMethodRunsOnce() throws Exception {
+        String sagaId = UUID.randomUUID().toString();
+        String messageId = UUID.randomUUID().toString();
+        HttpResponse<String> first = postAttempt(sagaId, messageId, "{\"qty\": 3}");
+        // A redelivery (the connector crashed before committing its offset) may even carry another body:
+        // the first answer stands.
+        HttpResponse<String> redelivered = postAttempt(sagaId, messageId, "{\"qty\": 4}");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(redelivered.statusCode()).isEqualTo(200);
+        assertThat(redelivered.body()).isEqualTo(first.body());
+        assertThat(JSON.readTree(redelivered.body()).path("reserved").asInt()).isEqualTo(3);
+        assertThat(reservations.get()).isEqualTo(1);
+        assertThat(messageIdsSeen).containsExactly(messageId);
+    }
+
+    @Test
+    void aRedeliveredBusinessFailureIsAnsweredWith409AgainWithoutRunningTheMethod() throws Exception {
+        String sagaId = UUID.randomUUID().toString();
+        String messageId = UUID.randomUUID().toString();
+        HttpResponse<String> first = postAttempt(sagaId, messageId, "{\"qty\": 50}");
+        HttpResponse<String> redelivered = postAttempt(sagaId, messageId, "{\"qty\": 50}");
+
+        assertThat(first.statusCode()).isEqualTo(409);
+        assertThat(redelivered.statusCode()).isEqualTo(409);
+        assertThat(redelivered.body()).isEqualTo(first.body());
+        assertThat(reservations.get()).isEqualTo(1);
     }
 
     @Test

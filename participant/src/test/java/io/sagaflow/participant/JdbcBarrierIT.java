@@ -16,7 +16,7 @@ class JdbcBarrierIT extends BarrierContract {
     }
 
     @Override
-    protected Outcome run(CommandContext ctx, Behaviour behaviour) {
+    protected CommandResult run(CommandContext ctx, Behaviour behaviour) {
         return barrier.run(ctx, null, (c, input, tx) -> {
             try (Statement st = tx.createStatement()) {
                 st.execute(effectSql(c));

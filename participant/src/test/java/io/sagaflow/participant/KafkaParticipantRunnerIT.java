@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagaflow.wire.KafkaHeader;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -67,7 +68,7 @@ class KafkaParticipantRunnerIT {
             Barrier.createTable(c);
         }
         db.execute("CREATE TABLE payments (saga_id text PRIMARY KEY, amount int)");
-        Participant payments = Participant.jdbc(db.dataSource())
+        JdbcParticipant payments = new JdbcParticipant(db.dataSource())
                 .on("charge", (ctx, input, tx) -> {
                     charges.incrementAndGet();
                     if (input.path("amount").asInt() > 100) {
@@ -108,13 +109,13 @@ class KafkaParticipantRunnerIT {
 
     private static ProducerRecord<String, String> command(String key, String sagaId, String messageId, String value) {
         ProducerRecord<String, String> r = new ProducerRecord<>(COMMANDS, key, value);
-        header(r, Wire.SAGA_ID, sagaId);
-        header(r, Wire.STEP, "charge-card");
-        header(r, Wire.KIND, "action");
-        header(r, Wire.COMMAND, "charge");
-        header(r, Wire.MESSAGE_ID, messageId);
-        header(r, Wire.IDEMPOTENCY_KEY, sagaId + ":charge-card:action");
-        header(r, Wire.REPLY_TO, REPLIES);
+        header(r, KafkaHeader.SAGA_ID, sagaId);
+        header(r, KafkaHeader.STEP, "charge-card");
+        header(r, KafkaHeader.KIND, "action");
+        header(r, KafkaHeader.COMMAND, "charge");
+        header(r, KafkaHeader.MESSAGE_ID, messageId);
+        header(r, KafkaHeader.IDEMPOTENCY_KEY, sagaId + ":charge-card:action");
+        header(r, KafkaHeader.REPLY_TO, REPLIES);
         return r;
     }
 
@@ -142,10 +143,10 @@ class KafkaParticipantRunnerIT {
         producer.send(command(sagaId, messageId, "{\"amount\": 40}")).get();
 
         ConsumerRecord<String, String> reply = repliesFor(sagaId, 1).get(0);
-        assertThat(header(reply, Wire.OUTCOME)).isEqualTo("SUCCESS");
-        assertThat(header(reply, Wire.MESSAGE_ID)).isEqualTo(messageId);
-        assertThat(header(reply, Wire.STEP)).isEqualTo("charge-card");
-        assertThat(header(reply, Wire.KIND)).isEqualTo("action");
+        assertThat(header(reply, KafkaHeader.OUTCOME)).isEqualTo("SUCCESS");
+        assertThat(header(reply, KafkaHeader.MESSAGE_ID)).isEqualTo(messageId);
+        assertThat(header(reply, KafkaHeader.STEP)).isEqualTo("charge-card");
+        assertThat(header(reply, KafkaHeader.KIND)).isEqualTo("action");
         assertThat(JSON.readTree(reply.value()).path("paymentId").asText()).isEqualTo("p-" + sagaId);
     }
 
@@ -158,7 +159,7 @@ class KafkaParticipantRunnerIT {
 
         List<ConsumerRecord<String, String>> answers = repliesFor(sagaId, 2);
         assertThat(answers).extracting(ConsumerRecord::value).containsOnly(answers.get(0).value());
-        assertThat(answers).extracting(r -> header(r, Wire.OUTCOME)).containsOnly("SUCCESS");
+        assertThat(answers).extracting(r -> header(r, KafkaHeader.OUTCOME)).containsOnly("SUCCESS");
         assertThat(charges.get() - before).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM payments WHERE saga_id = '" + sagaId + "'")).isEqualTo(1);
     }
@@ -169,7 +170,7 @@ class KafkaParticipantRunnerIT {
         producer.send(command(sagaId, UUID.randomUUID().toString(), "{\"amount\": 500}")).get();
 
         ConsumerRecord<String, String> reply = repliesFor(sagaId, 1).get(0);
-        assertThat(header(reply, Wire.OUTCOME)).isEqualTo("FAILURE");
+        assertThat(header(reply, KafkaHeader.OUTCOME)).isEqualTo("FAILURE");
         JsonNode body = JSON.readTree(reply.value());
         assertThat(body.path("code").asText()).isEqualTo("limit-exceeded");
         assertThat(body.path("message").asText()).isEqualTo("amount over 100");
@@ -186,10 +187,10 @@ class KafkaParticipantRunnerIT {
         producer.send(command(sagaId, nextSaga, UUID.randomUUID().toString(), "{\"amount\": 1}")).get();
 
         ConsumerRecord<String, String> reply = repliesFor(sagaId, 1).get(0);
-        assertThat(header(reply, Wire.OUTCOME)).isEqualTo("FAILURE");
+        assertThat(header(reply, KafkaHeader.OUTCOME)).isEqualTo("FAILURE");
         assertThat(JSON.readTree(reply.value()).path("code").asText())
                 .isEqualTo(KafkaParticipantRunner.UNREADABLE_COMMAND);
-        assertThat(repliesFor(nextSaga, 1)).extracting(r -> header(r, Wire.OUTCOME)).containsExactly("SUCCESS");
+        assertThat(repliesFor(nextSaga, 1)).extracting(r -> header(r, KafkaHeader.OUTCOME)).containsExactly("SUCCESS");
     }
 
     @Test

@@ -37,7 +37,7 @@ class ReactiveBarrierIT extends BarrierContract {
     }
 
     @Override
-    protected Outcome run(CommandContext ctx, Behaviour behaviour) throws Exception {
+    protected CommandResult run(CommandContext ctx, Behaviour behaviour) throws Exception {
         return barrier.run(ctx, null, (c, input, tx) -> tx.query(effectSql(c)).execute()
                         .map(rows -> outcomeOf(c, behaviour))
                         .toCompletionStage())

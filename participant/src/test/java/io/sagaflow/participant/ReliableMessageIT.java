@@ -62,7 +62,7 @@ class ReliableMessageIT {
                 ReliableMessageIT::addPoints);
 
         assertThat(engine.calls).containsExactly("POST /api/messages", "POST /api/messages/" + id + "/commit");
-        assertThat(checkBack.status(id)).isEqualTo(MessageStatus.COMMITTED);
+        assertThat(checkBack.status(id)).isEqualTo(LocalTxStatus.COMMITTED);
         assertThat(db.count("SELECT count(*) FROM points")).isEqualTo(1);
     }
 
@@ -70,8 +70,8 @@ class ReliableMessageIT {
     void checkBackForAMessageWithoutLocalTransactionIsRolledBackForGood() throws Exception {
         String id = UUID.randomUUID().toString();
 
-        assertThat(checkBack.status(id)).isEqualTo(MessageStatus.ROLLED_BACK);
-        assertThat(checkBack.status(id)).isEqualTo(MessageStatus.ROLLED_BACK);
+        assertThat(checkBack.status(id)).isEqualTo(LocalTxStatus.ROLLED_BACK);
+        assertThat(checkBack.status(id)).isEqualTo(LocalTxStatus.ROLLED_BACK);
     }
 
     @Test
@@ -84,7 +84,7 @@ class ReliableMessageIT {
             throw new IllegalStateException("user is blocked");
         })).hasMessage("user is blocked");
         assertThat(engine.calls).containsExactly("POST /api/messages", "POST /api/messages/" + id + "/rollback");
-        assertThat(checkBack.status(id)).isEqualTo(MessageStatus.ROLLED_BACK);
+        assertThat(checkBack.status(id)).isEqualTo(LocalTxStatus.ROLLED_BACK);
         assertThat(db.count("SELECT count(*) FROM points")).isZero();
     }
 
@@ -92,29 +92,29 @@ class ReliableMessageIT {
     void localTransactionCannotCommitAfterACheckBackJudgedItRolledBack() throws Exception {
         String id = UUID.randomUUID().toString();
         engine.nextId(id);
-        assertThat(checkBack.status(id)).isEqualTo(MessageStatus.ROLLED_BACK);
+        assertThat(checkBack.status(id)).isEqualTo(LocalTxStatus.ROLLED_BACK);
 
         assertThatThrownBy(() -> producer.send("points-granted", "u1", JSON.nullNode(), ReliableMessageIT::addPoints))
                 .isInstanceOf(SQLException.class);
         assertThat(db.count("SELECT count(*) FROM points")).isZero();
         assertThat(engine.calls).contains("POST /api/messages/" + id + "/rollback");
-        assertThat(checkBack.status(id)).isEqualTo(MessageStatus.ROLLED_BACK);
+        assertThat(checkBack.status(id)).isEqualTo(LocalTxStatus.ROLLED_BACK);
     }
 
     @Test
     void checkBackRacingAnOpenLocalTransactionWaitsAndSeesItCommit() throws Exception {
-        assertThat(raceCheckBack(false)).isEqualTo(MessageStatus.COMMITTED);
+        assertThat(raceCheckBack(false)).isEqualTo(LocalTxStatus.COMMITTED);
         assertThat(db.count("SELECT count(*) FROM points")).isEqualTo(1);
     }
 
     @Test
     void checkBackRacingAnOpenLocalTransactionWaitsAndSeesItRollBack() throws Exception {
-        assertThat(raceCheckBack(true)).isEqualTo(MessageStatus.ROLLED_BACK);
+        assertThat(raceCheckBack(true)).isEqualTo(LocalTxStatus.ROLLED_BACK);
         assertThat(db.count("SELECT count(*) FROM points")).isZero();
     }
 
     /** Holds the producer's local transaction open, starts a check-back, then ends the transaction. */
-    private MessageStatus raceCheckBack(boolean failLocalTransaction) throws Exception {
+    private LocalTxStatus raceCheckBack(boolean failLocalTransaction) throws Exception {
         String id = UUID.randomUUID().toString();
         engine.nextId(id);
         CountDownLatch inside = new CountDownLatch(1);
@@ -135,7 +135,7 @@ class ReliableMessageIT {
         });
         assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
 
-        CompletableFuture<MessageStatus> checking = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<LocalTxStatus> checking = CompletableFuture.supplyAsync(() -> {
             try {
                 return checkBack.status(id);
             } catch (SQLException e) {
@@ -146,7 +146,7 @@ class ReliableMessageIT {
         assertThat(checking).isNotDone();
 
         proceed.countDown();
-        MessageStatus status = checking.get(30, TimeUnit.SECONDS);
+        LocalTxStatus status = checking.get(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).until(sending::isDone);
         assertThat(sending.isCompletedExceptionally()).isEqualTo(failLocalTransaction);
         return status;
@@ -157,7 +157,7 @@ class ReliableMessageIT {
         String id = producer.send("points-granted", "u1", JSON.nullNode(), ReliableMessageIT::addPoints);
         try (HttpParticipantServer server = HttpParticipantServer.start(new InetSocketAddress("127.0.0.1", 0),
                 new HttpParticipantHandler((ctx, input) -> CompletableFuture.completedFuture(
-                        new Outcome.Success(null)))).mountCheckBack(checkBack)) {
+                        new CommandResult.Success(null)))).mountCheckBack(checkBack)) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> committed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + server.port() + "/tx-status?messageId=" + id)).GET().build(), HttpResponse.BodyHandlers.ofString());

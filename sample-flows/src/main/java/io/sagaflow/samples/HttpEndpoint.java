@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.sagaflow.participant.HttpParticipantHandler;
 import io.sagaflow.participant.KafkaParticipantRunner;
 import io.sagaflow.participant.CommandHandler;
-import io.sagaflow.participant.Outcome;
+import io.sagaflow.participant.CommandResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,7 +93,7 @@ final class HttpEndpoint implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
-            return CompletableFuture.completedStage(new Outcome.Retry("no answer in time (simulated)"));
+            return CompletableFuture.completedStage(new CommandResult.Retry("no answer in time (simulated)"));
         });
     }
 

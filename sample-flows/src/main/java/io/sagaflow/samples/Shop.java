@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sagaflow.participant.BusinessFailure;
 import io.sagaflow.participant.CommandContext;
 import io.sagaflow.participant.CommandHandler;
+import io.sagaflow.participant.CommandResult;
 import io.sagaflow.participant.JdbcBarrier;
 import io.sagaflow.participant.KafkaParticipantRunner;
-import io.sagaflow.participant.Kind;
-import io.sagaflow.participant.Outcome;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.StepIdempotencyKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,16 +77,16 @@ public final class Shop {
         return (ctx, input) -> handle(name, ctx, input);
     }
 
-    private CompletionStage<Outcome> handle(String participant, CommandContext ctx, JsonNode input) {
+    private CompletionStage<CommandResult> handle(String participant, CommandContext ctx, JsonNode input) {
         // Journaled before the barrier, so every attempt that reached the participant is listed, duplicates too.
         int entry = receive(participant, ctx);
         int attempt = attemptsByKey.merge(ctx.idempotencyKey(), 1, Integer::sum);
         String behaviour = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""),
                 ctx.kind());
         if (behaviour.startsWith("retry:") && attempt <= Integer.parseInt(behaviour.substring(6))) {
-            answered(entry, "RETRY");
-            return CompletableFuture.completedFuture(
-                    new Outcome.Retry(participant + " is busy (attempt " + attempt + ")"));
+            CommandResult busy = new CommandResult.Retry(participant + " is busy (attempt " + attempt + ")");
+            answered(entry, busy.outcome().wire());
+            return CompletableFuture.completedFuture(busy);
         }
         if (behaviour.equals("timeout")
                 || behaviour.startsWith("timeout:") && attempt <= Integer.parseInt(behaviour.substring(8))) {
@@ -94,21 +95,21 @@ public final class Shop {
                     new KafkaParticipantRunner.NoReply("simulated timeout of " + ctx.idempotencyKey()));
         }
         AtomicBoolean ran = new AtomicBoolean();
-        Outcome outcome = barrier.run(ctx, input, (c, in, tx) -> {
+        CommandResult result = barrier.run(ctx, input, (c, in, tx) -> {
             ran.set(true);
             return apply(participant, behaviour, c, in);
         });
-        if (ran.get() && outcome instanceof Outcome.Success) {
+        if (ran.get() && result instanceof CommandResult.Success) {
             // Added once the barrier committed: a duplicate (replayed, method not run) or a rollback adds nothing.
             applied(new Effect(participant, ctx.command(), ctx.idempotencyKey()));
         }
-        answered(entry, outcome.wire());
-        return CompletableFuture.completedFuture(outcome);
+        answered(entry, result.outcome().wire());
+        return CompletableFuture.completedFuture(result);
     }
 
     /** The business method: runs inside the barrier's transaction, at most once per Idempotency-Key. */
     private JsonNode apply(String participant, String behaviour, CommandContext ctx, JsonNode input) {
-        boolean firstRun = ctx.idempotencyKey().endsWith(":" + ctx.kind().wire());
+        boolean firstRun = StepIdempotencyKey.runSuffix(ctx.idempotencyKey(), ctx.sagaId(), ctx.step(), ctx.kind()).isEmpty();
         if (behaviour.equals("fail") || behaviour.equals("fail-run1") && firstRun) {
             throw new BusinessFailure("REFUSED", participant + " refused " + ctx.command());
         }
@@ -134,7 +135,7 @@ public final class Shop {
      * The simulated behaviour for this kind of command: plain behaviours apply to actions and tries,
      * {@code compensation-...} to compensations and cancels, {@code confirm-...} to confirms.
      */
-    private static String behaviourFor(String behaviour, Kind kind) {
+    private static String behaviourFor(String behaviour, CommandKind kind) {
         String prefix = switch (kind) {
             case ACTION, TRY -> "";
             case CONFIRM -> "confirm-";

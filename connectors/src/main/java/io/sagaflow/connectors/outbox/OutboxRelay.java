@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
-import io.sagaflow.connectors.kafka.Headers;
 import io.sagaflow.connectors.kafka.KafkaClients;
+import io.sagaflow.wire.KafkaHeader;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -207,8 +207,8 @@ public class OutboxRelay {
             if (r.topic() != null && r.value() != null) {
                 ProducerRecord<byte[], byte[]> record = toKafka(r);
                 out.add(record);
-                published.add(new PublishedListener.Published(header(record, Headers.MESSAGE_ID),
-                        header(record, Headers.KIND), record.topic()));
+                published.add(new PublishedListener.Published(header(record, KafkaHeader.MESSAGE_ID),
+                        header(record, KafkaHeader.KIND), record.topic()));
             }
         }
         sendUntilAcknowledged(out);
@@ -326,16 +326,7 @@ public class OutboxRelay {
         p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         p.setProperty("transforms.outbox.route.by.field", "aggregatetype");
         p.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
-        p.setProperty("transforms.outbox.table.fields.additional.placement", String.join(",",
-                "aggregateid:header:sagaflow-saga-id",
-                "type:header:sagaflow-command",
-                "id:header:sagaflow-message-id",
-                "step:header:sagaflow-step",
-                "kind:header:sagaflow-kind",
-                "idempotency_key:header:sagaflow-idempotency-key",
-                "reply_to:header:sagaflow-reply-to",
-                "http_url:header:sagaflow-http-url",
-                "http_timeout_ms:header:sagaflow-http-timeout-ms"));
+        p.setProperty("transforms.outbox.table.fields.additional.placement", OutboxHeaders.eventRouterPlacement());
         return p;
     }
 

@@ -1,5 +1,6 @@
 package io.sagaflow.dsl.model;
 
+import io.sagaflow.wire.CommandKind;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

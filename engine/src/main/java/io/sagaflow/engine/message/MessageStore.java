@@ -20,6 +20,7 @@ import io.sagaflow.engine.internal.SqlValues;
 import io.sagaflow.engine.internal.ListQuery;
 import io.sagaflow.engine.internal.Page;
 import io.sagaflow.engine.internal.PageRequest;
+import io.sagaflow.wire.KafkaHeader;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -264,7 +265,7 @@ public class MessageStore {
                 effects = effects.chain(() -> deadLetters.record(conn, new NewDeadLetter(DeadLetterSource.MESSAGE_DELIVERY,
                         deliveryOrigin(id, failed.consumer()), Optional.of(flow.id().name()), failed.reason(),
                         failed.detail(), Optional.of(row.getString("payload")), Map.of("consumer", failed.consumer(),
-                        "key", row.getString("key"), "topic", row.getString("topic"), "sagaflow-message-id", id.toString()),
+                        "key", row.getString("key"), "topic", row.getString("topic"), KafkaHeader.MESSAGE_ID, id.toString()),
                         failed.attempts())).replaceWithVoid());
             } else if (effect instanceof Effect.SettleDeadLetter settle) {
                 // Decided directly, the open letter is RESOLVED; decided by its redrive, that redrive SUCCEEDED.

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sagaflow.dsl.model.CommandKind;
 import io.sagaflow.dsl.model.Durations;
 import io.sagaflow.dsl.model.HttpParticipant;
 import io.sagaflow.dsl.model.Participant;
 import io.sagaflow.dsl.model.SagaFlow;
 import io.sagaflow.dsl.model.Stage;
 import io.sagaflow.dsl.model.Step;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.StepIdempotencyKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,8 +73,7 @@ public final class SagaDecider {
      * outcome.
      */
     public static String idempotencyKey(UUID sagaId, String step, CommandKind kind, int run) {
-        String key = sagaId + ":" + step + ":" + kind.wire();
-        return run >= 2 ? key + ":" + run : key;
+        return StepIdempotencyKey.of(sagaId.toString(), step, kind, run);
     }
 
     /** Builds one decision, applying each event as it is emitted so later rules see its effect. */

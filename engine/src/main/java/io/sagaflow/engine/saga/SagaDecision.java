@@ -1,7 +1,7 @@
 package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.wire.CommandKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

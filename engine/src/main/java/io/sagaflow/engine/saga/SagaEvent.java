@@ -1,7 +1,8 @@
 package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.ReplyOutcome;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -120,7 +121,7 @@ public sealed interface SagaEvent {
      * A reply that changes nothing (duplicate, stale, late after a timeout, or for a saga that ended), kept
      * for the audit trail.
      */
-    record ReplyIgnored(UUID messageId, String step, CommandKind kind, Outcome outcome, String reason)
+    record ReplyIgnored(UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, String reason)
             implements SagaEvent {
     }
 }

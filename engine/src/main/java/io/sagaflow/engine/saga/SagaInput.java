@@ -1,7 +1,8 @@
 package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.ReplyOutcome;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -15,7 +16,7 @@ public sealed interface SagaInput {
     }
 
     /** A participant's reply to the command {@code messageId}. */
-    record Reply(UUID messageId, String step, CommandKind kind, Outcome outcome, JsonNode body, Instant now)
+    record Reply(UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body, Instant now)
             implements SagaInput {
     }
 

@@ -2,7 +2,7 @@ package io.sagaflow.engine.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.wire.CommandKind;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

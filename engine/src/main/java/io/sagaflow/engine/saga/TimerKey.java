@@ -1,6 +1,6 @@
 package io.sagaflow.engine.saga;
 
-import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.wire.CommandKind;
 
 /** Names one durable timer of a saga; at most one timer exists per key. */
 public record TimerKey(Type type, String step, CommandKind kind, int run, int attempt) {

@@ -13,8 +13,8 @@ import io.sagaflow.participant.BusinessFailure;
 import io.sagaflow.participant.CheckBackHandler;
 import io.sagaflow.participant.HttpParticipantHandler;
 import io.sagaflow.participant.HttpParticipantServer;
+import io.sagaflow.participant.JdbcParticipant;
 import io.sagaflow.participant.MessageConsumer;
-import io.sagaflow.participant.Participant;
 import io.sagaflow.participant.ReliableMessageProducer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -70,7 +70,7 @@ class ReliableMessageSdkIT {
         }
         // The order service answers no saga commands here, only the engine's check-back.
         orderService = HttpParticipantServer.start(new InetSocketAddress("127.0.0.1", 0),
-                new HttpParticipantHandler(Participant.jdbc(shop))).mountCheckBack(new CheckBackHandler(shop));
+                new HttpParticipantHandler(new JdbcParticipant(shop))).mountCheckBack(new CheckBackHandler(shop));
     }
 
     /** The engine (and RestAssured's port) is up only once the first test runs. */

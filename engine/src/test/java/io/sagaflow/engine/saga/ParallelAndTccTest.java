@@ -3,7 +3,8 @@ package io.sagaflow.engine.saga;
 import static io.sagaflow.engine.saga.SagaScenario.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaflow.dsl.model.CommandKind;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.ReplyOutcome;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +43,12 @@ class ParallelAndTccTest {
         SagaScenario s = given(Flows.parallelWithTcc()).started("{}").succeeded("create-order");
         UUID tryMessage = s.state.step("charge").inFlight().orElseThrow();
 
-        s.replied("reserve-stock", Outcome.FAILURE, "{\"message\":\"out of stock\"}");
+        s.replied("reserve-stock", ReplyOutcome.FAILURE, "{\"message\":\"out of stock\"}");
 
         // the try is in doubt: it is cancelled; the failed reserve is not compensated
         assertThat(s.last.commands()).extracting(c -> c.step() + "/" + c.kind().wire()).containsExactly("charge/cancel");
         assertThat(s.last.cancelledTimers()).contains(new TimerKey(TimerKey.Type.TIMEOUT, "charge", CommandKind.TRY, 1, 1));
-        s.replyTo(tryMessage, "charge", CommandKind.TRY, Outcome.SUCCESS);
+        s.replyTo(tryMessage, "charge", CommandKind.TRY, ReplyOutcome.SUCCESS);
         assertThat(s.last.rejection()).hasValueSatisfying(r -> assertThat(r).contains("turned back"));
 
         s.succeeded("charge");
@@ -64,7 +65,7 @@ class ParallelAndTccTest {
     void undoesBothBranchesOfAGroupAtOnceWhenALaterStepFails() {
         SagaScenario s = given(Flows.parallelWithTcc()).started("{}").succeeded("create-order")
                 .succeeded("charge").succeeded("reserve-stock")
-                .replied("ship", Outcome.FAILURE, "{}");
+                .replied("ship", ReplyOutcome.FAILURE, "{}");
 
         assertThat(s.last.commands()).extracting(c -> c.step() + "/" + c.kind().wire())
                 .containsExactlyInAnyOrder("reserve-stock/compensation", "charge/cancel");
@@ -88,7 +89,7 @@ class ParallelAndTccTest {
 
     @Test
     void abortIsRefusedForAnEndedSaga() {
-        SagaScenario s = given(Flows.threeSteps()).started("{}").replied("create-order", Outcome.FAILURE, "{}");
+        SagaScenario s = given(Flows.threeSteps()).started("{}").replied("create-order", ReplyOutcome.FAILURE, "{}");
         s.aborted();
         assertThat(s.last.changesNothing()).isTrue();
         assertThat(s.last.rejection()).isPresent();
@@ -97,8 +98,8 @@ class ParallelAndTccTest {
     @Test
     void anOperatorRetryRunsTheFailedCompensationAgainUnderANewIdempotencyKeySuffix() {
         SagaScenario s = given(Flows.threeSteps()).started("{}").succeeded("create-order")
-                .replied("charge", Outcome.FAILURE, "{}")
-                .replied("create-order", Outcome.FAILURE, "{\"message\":\"order locked\"}");
+                .replied("charge", ReplyOutcome.FAILURE, "{}")
+                .replied("create-order", ReplyOutcome.FAILURE, "{\"message\":\"order locked\"}");
         assertThat(s.state.status()).isEqualTo(SagaStatus.FAILED);
 
         s.retried();
@@ -115,8 +116,8 @@ class ParallelAndTccTest {
     @Test
     void anOperatorSkipGivesUpOnAFailedCompensationAndGoesOn() {
         SagaScenario s = given(Flows.threeSteps()).started("{}").succeeded("create-order").succeeded("charge")
-                .replied("reserve", Outcome.FAILURE, "{}")
-                .replied("charge", Outcome.FAILURE, "{\"message\":\"refund refused\"}");
+                .replied("reserve", ReplyOutcome.FAILURE, "{}")
+                .replied("charge", ReplyOutcome.FAILURE, "{\"message\":\"refund refused\"}");
         assertThat(s.state.status()).isEqualTo(SagaStatus.FAILED);
 
         s.skipped("charge");
@@ -129,8 +130,8 @@ class ParallelAndTccTest {
     @Test
     void skipIsRefusedForAStepThatDidNotFail() {
         SagaScenario s = given(Flows.threeSteps()).started("{}").succeeded("create-order")
-                .replied("charge", Outcome.FAILURE, "{}")
-                .replied("create-order", Outcome.FAILURE, "{}");
+                .replied("charge", ReplyOutcome.FAILURE, "{}")
+                .replied("create-order", ReplyOutcome.FAILURE, "{}");
         s.skipped("reserve");
         assertThat(s.last.changesNothing()).isTrue();
     }
@@ -139,7 +140,7 @@ class ParallelAndTccTest {
     void aRefusedConfirmFailsTheSagaAndARetryConfirmsAgain() {
         SagaScenario s = given(Flows.parallelWithTcc()).started("{}").succeeded("create-order")
                 .succeeded("charge").succeeded("reserve-stock").succeeded("ship")
-                .replied("charge", Outcome.FAILURE, "{\"message\":\"capture refused\"}");
+                .replied("charge", ReplyOutcome.FAILURE, "{\"message\":\"capture refused\"}");
         assertThat(s.state.status()).isEqualTo(SagaStatus.FAILED);
 
         s.retried();
@@ -153,8 +154,8 @@ class ParallelAndTccTest {
     @Test
     void aSiblingStillCompensatingWhenTheSagaFailsIsRecordedAndNotRedoneOnRetry() {
         SagaScenario s = given(Flows.parallelWithTcc()).started("{}").succeeded("create-order")
-                .succeeded("charge").succeeded("reserve-stock").replied("ship", Outcome.FAILURE, "{}")
-                .replied("reserve-stock", Outcome.FAILURE, "{}");
+                .succeeded("charge").succeeded("reserve-stock").replied("ship", ReplyOutcome.FAILURE, "{}")
+                .replied("reserve-stock", ReplyOutcome.FAILURE, "{}");
         assertThat(s.state.status()).isEqualTo(SagaStatus.FAILED);
         s.succeeded("charge");
         assertThat(s.state.step("charge").status()).isEqualTo(StepStatus.CANCELLED);
@@ -169,8 +170,8 @@ class ParallelAndTccTest {
     @Test
     void replayEqualsTheFoldForParallelTccAndOperatorActions() {
         SagaScenario s = given(Flows.parallelWithTcc()).started("{}").succeeded("create-order")
-                .succeeded("charge").succeeded("reserve-stock").replied("ship", Outcome.FAILURE, "{}")
-                .replied("reserve-stock", Outcome.FAILURE, "{}").succeeded("charge").retried()
+                .succeeded("charge").succeeded("reserve-stock").replied("ship", ReplyOutcome.FAILURE, "{}")
+                .replied("reserve-stock", ReplyOutcome.FAILURE, "{}").succeeded("charge").retried()
                 .succeeded("reserve-stock").succeeded("create-order");
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(SagaState.replay(s.sagaId, s.log)).isEqualTo(s.state);

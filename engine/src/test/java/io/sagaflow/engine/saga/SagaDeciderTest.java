@@ -4,8 +4,9 @@ import static io.sagaflow.engine.saga.SagaScenario.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaflow.dsl.model.Backoff;
-import io.sagaflow.dsl.model.CommandKind;
 import io.sagaflow.dsl.model.RetryPolicy;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.ReplyOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -43,7 +44,7 @@ class SagaDeciderTest {
     void compensatesStep2ThenStep1WhenStep3FailsForBusinessReasons() {
         SagaScenario s = given(Flows.threeSteps()).started("{}")
                 .succeeded("create-order").succeeded("charge")
-                .replied("reserve", Outcome.FAILURE, "{\"code\":\"OUT_OF_STOCK\",\"message\":\"no stock\"}");
+                .replied("reserve", ReplyOutcome.FAILURE, "{\"code\":\"OUT_OF_STOCK\",\"message\":\"no stock\"}");
 
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATING);
         assertThat(s.state.step("reserve").status()).isEqualTo(StepStatus.FAILED);
@@ -62,7 +63,7 @@ class SagaDeciderTest {
         SagaScenario s = given(Flows.threeSteps()).started("{}");
         SagaDecision.Command attempt1 = s.last.commands().get(0);
 
-        s.replied("create-order", Outcome.RETRY, "{\"message\":\"busy\"}");
+        s.replied("create-order", ReplyOutcome.RETRY, "{\"message\":\"busy\"}");
         assertThat(s.last.commands()).isEmpty();
         assertThat(s.last.cancelledTimers()).containsExactly(
                 new TimerKey(TimerKey.Type.TIMEOUT, "create-order", CommandKind.ACTION, 1, 1));
@@ -87,7 +88,7 @@ class SagaDeciderTest {
         SagaScenario s = given(Flows.threeSteps(policy)).started("{}");
         List<Duration> waits = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            s.replied("create-order", Outcome.RETRY, "{}");
+            s.replied("create-order", ReplyOutcome.RETRY, "{}");
             waits.add(Duration.between(s.now, s.last.timers().get(0).dueAt()));
             s.scheduledTimerFired(TimerKey.Type.RETRY);
         }
@@ -101,7 +102,7 @@ class SagaDeciderTest {
         for (int i = 0; i < 50; i++) {
             SagaScenario s = given(Flows.threeSteps(policy));
             s.state = SagaState.empty(UUID.randomUUID());
-            s.started("{}").replied("create-order", Outcome.RETRY, "{}");
+            s.started("{}").replied("create-order", ReplyOutcome.RETRY, "{}");
             Duration wait = Duration.between(s.now, s.last.timers().get(0).dueAt());
             assertThat(wait).isBetween(Duration.ofMillis(500), Duration.ofMillis(1500));
         }
@@ -133,7 +134,7 @@ class SagaDeciderTest {
         s.scheduledTimerFired(TimerKey.Type.TIMEOUT);
         SagaState before = s.state;
 
-        s.replyTo(attempt1, "create-order", CommandKind.ACTION, Outcome.SUCCESS);
+        s.replyTo(attempt1, "create-order", CommandKind.ACTION, ReplyOutcome.SUCCESS);
 
         assertThat(s.last.rejection()).hasValueSatisfying(r -> assertThat(r).startsWith("late reply"));
         assertThat(s.last.events()).singleElement().isInstanceOf(SagaEvent.ReplyIgnored.class);
@@ -149,7 +150,7 @@ class SagaDeciderTest {
         s.succeeded("create-order");
         SagaState before = s.state;
 
-        s.replyTo(first, "create-order", CommandKind.ACTION, Outcome.FAILURE);
+        s.replyTo(first, "create-order", CommandKind.ACTION, ReplyOutcome.FAILURE);
 
         assertThat(s.last.rejection()).hasValueSatisfying(r -> assertThat(r).startsWith("duplicate reply"));
         assertThat(s.last.commands()).isEmpty();
@@ -160,7 +161,7 @@ class SagaDeciderTest {
     @Test
     void ignoresAReplyWithAMessageIdItNeverSent() {
         SagaScenario s = given(Flows.threeSteps()).started("{}");
-        s.replyTo(UUID.randomUUID(), "create-order", CommandKind.ACTION, Outcome.SUCCESS);
+        s.replyTo(UUID.randomUUID(), "create-order", CommandKind.ACTION, ReplyOutcome.SUCCESS);
         assertThat(s.last.rejection()).hasValueSatisfying(r -> assertThat(r).startsWith("no command"));
         assertThat(s.state.step("create-order").status()).isEqualTo(StepStatus.RUNNING);
     }
@@ -168,7 +169,7 @@ class SagaDeciderTest {
     @Test
     void rejectsAReplyForASagaThatDoesNotExistWithoutEvents() {
         SagaDecision d = SagaDecider.decide(Flows.threeSteps(), SagaState.empty(UUID.randomUUID()),
-                new SagaInput.Reply(UUID.randomUUID(), "charge", CommandKind.ACTION, Outcome.SUCCESS,
+                new SagaInput.Reply(UUID.randomUUID(), "charge", CommandKind.ACTION, ReplyOutcome.SUCCESS,
                         SagaScenario.json("{}"), java.time.Instant.EPOCH));
         assertThat(d.events()).isEmpty();
         assertThat(d.rejection()).hasValueSatisfying(r -> assertThat(r).startsWith("unknown saga"));
@@ -192,11 +193,11 @@ class SagaDeciderTest {
     @Test
     void retriesACompensationThenFailsTheSagaWhenItsAttemptsAreSpent() {
         SagaScenario s = given(Flows.threeSteps()).started("{}").succeeded("create-order")
-                .replied("charge", Outcome.FAILURE, "{\"message\":\"card declined\"}");
+                .replied("charge", ReplyOutcome.FAILURE, "{\"message\":\"card declined\"}");
         for (int attempt = 1; attempt < 3; attempt++) {
-            s.replied("create-order", Outcome.RETRY, "{\"message\":\"db down\"}").scheduledTimerFired(TimerKey.Type.RETRY);
+            s.replied("create-order", ReplyOutcome.RETRY, "{\"message\":\"db down\"}").scheduledTimerFired(TimerKey.Type.RETRY);
         }
-        s.replied("create-order", Outcome.RETRY, "{\"message\":\"db down\"}");
+        s.replied("create-order", ReplyOutcome.RETRY, "{\"message\":\"db down\"}");
 
         assertThat(s.state.status()).isEqualTo(SagaStatus.FAILED);
         assertThat(s.state.step("create-order").status()).isEqualTo(StepStatus.FAILED);
@@ -208,7 +209,7 @@ class SagaDeciderTest {
     @Test
     void neverCompensatesAPivotStep() {
         SagaScenario s = given(Flows.withPivot()).started("{}").succeeded("create-order").succeeded("ship")
-                .replied("reserve", Outcome.FAILURE, "{}")
+                .replied("reserve", ReplyOutcome.FAILURE, "{}")
                 .succeeded("create-order");
 
         assertThat(s.sentCommands()).containsExactly("create-order/action", "ship/action", "reserve/action",
@@ -220,7 +221,7 @@ class SagaDeciderTest {
     @Test
     void stepInputExpressionsSeeTheSagaInputAndEarlierOutputs() {
         SagaScenario s = given(Flows.withInputs()).started("{\"orderId\":\"o-7\",\"amount\":5}")
-                .replied("create-order", Outcome.SUCCESS, "{\"number\": 42}");
+                .replied("create-order", ReplyOutcome.SUCCESS, "{\"number\": 42}");
         SagaDecision.Command charge = s.last.commands().get(0);
         assertThat(charge.input().toString()).isEqualTo("{\"orderId\":\"o-7\",\"order\":42}");
         assertThat(charge.timeoutMillis()).isEqualTo(5000);
@@ -235,8 +236,8 @@ class SagaDeciderTest {
     @Test
     void replayingTheLogGivesTheSameState() {
         SagaScenario s = given(Flows.threeSteps()).started("{\"a\":1}").succeeded("create-order")
-                .replied("charge", Outcome.RETRY, "{}").scheduledTimerFired(TimerKey.Type.RETRY)
-                .replied("charge", Outcome.FAILURE, "{}").succeeded("create-order");
+                .replied("charge", ReplyOutcome.RETRY, "{}").scheduledTimerFired(TimerKey.Type.RETRY)
+                .replied("charge", ReplyOutcome.FAILURE, "{}").succeeded("create-order");
         assertThat(SagaState.replay(s.sagaId, s.log)).isEqualTo(s.state);
         assertThat(s.state.seq()).isEqualTo(s.log.size());
     }
@@ -252,10 +253,10 @@ class SagaDeciderTest {
     @Test
     void repliesToAnEndedSagaAreRecordedAndIgnored() {
         SagaScenario s = given(Flows.threeSteps()).started("{}")
-                .replied("create-order", Outcome.FAILURE, "{}");
+                .replied("create-order", ReplyOutcome.FAILURE, "{}");
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATED);
         UUID id = SagaDecider.messageId(s.sagaId, "create-order", CommandKind.ACTION, 1, 1);
-        s.replyTo(id, "create-order", CommandKind.ACTION, Outcome.SUCCESS);
+        s.replyTo(id, "create-order", CommandKind.ACTION, ReplyOutcome.SUCCESS);
         assertThat(s.state.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(s.last.commands()).isEmpty();
     }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sagaflow.dsl.model.CommandKind;
 import io.sagaflow.dsl.model.SagaFlow;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.ReplyOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class SagaScenario {
         return this;
     }
 
-    SagaScenario replied(String step, Outcome outcome, String body) {
+    SagaScenario replied(String step, ReplyOutcome outcome, String body) {
         UUID messageId = state.step(step).inFlight()
                 .orElseThrow(() -> new AssertionError("step " + step + " has no command in flight"));
         SagaState.SentCommand cmd = state.messages().get(messageId);
@@ -58,10 +59,10 @@ final class SagaScenario {
     }
 
     SagaScenario succeeded(String step) {
-        return replied(step, Outcome.SUCCESS, "{\"ok\":\"" + step + "\"}");
+        return replied(step, ReplyOutcome.SUCCESS, "{\"ok\":\"" + step + "\"}");
     }
 
-    SagaScenario replyTo(UUID messageId, String step, CommandKind kind, Outcome outcome) {
+    SagaScenario replyTo(UUID messageId, String step, CommandKind kind, ReplyOutcome outcome) {
         return feed(new SagaInput.Reply(messageId, step, kind, outcome, json("{}"), now));
     }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.participant.BusinessFailure;
-import io.sagaflow.participant.Kind;
-import io.sagaflow.participant.Outcome;
+import io.sagaflow.participant.CommandResult;
+import io.sagaflow.wire.CommandKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,11 +59,11 @@ public final class BarrierRules {
     }
 
     /** Empty compensation or cancel (its origin never ran): record SUCCESS without running anything. */
-    public record Acknowledge(Outcome.Success outcome) implements Next {
+    public record Acknowledge(CommandResult.Success outcome) implements Next {
     }
 
     /** A duplicate, or a blocked origin: answer this, run nothing, write nothing. */
-    public record Replay(Outcome outcome) implements Next {
+    public record Replay(CommandResult outcome) implements Next {
     }
 
     /**
@@ -71,12 +71,12 @@ public final class BarrierRules {
      * the origin never ran, and from now on it cannot. Inserting the origin first also makes an undo that races
      * its still-running origin wait for it on the origin's primary key, and then see that it ran.
      */
-    public static List<Insert> inserts(Kind kind) {
+    public static List<Insert> inserts(CommandKind kind) {
         return inserts(kind, kind.wire());
     }
 
     /** The same for an operation {@code op} of that kind (a re-run's op carries its run, see CommandContext.op). */
-    public static List<Insert> inserts(Kind kind, String op) {
+    public static List<Insert> inserts(CommandKind kind, String op) {
         List<Insert> rows = new ArrayList<>(2);
         kind.origin().ifPresent(origin -> rows.add(new Insert(origin.wire(), Recorded.BLOCKED)));
         rows.add(new Insert(op, Recorded.IN_PROGRESS));
@@ -92,42 +92,42 @@ public final class BarrierRules {
      * @param ownInserted    true when the command's own row was inserted now
      * @param ownExisting    the command's own row as found, when it was not inserted
      */
-    public static Next next(Kind kind, boolean originInserted, boolean ownInserted, Optional<Row> ownExisting) {
+    public static Next next(CommandKind kind, boolean originInserted, boolean ownInserted, Optional<Row> ownExisting) {
         if (!ownInserted) {
             Row row = ownExisting.orElseThrow(() -> new IllegalStateException(
                     "the " + kind.wire() + " row was neither inserted nor found"));
             return new Replay(replay(row));
         }
         if (kind.origin().isPresent() && originInserted) {
-            return new Acknowledge(new Outcome.Success(JSON.nullNode()));
+            return new Acknowledge(new CommandResult.Success(JSON.nullNode()));
         }
         return new Run();
     }
 
     /** The answer to a duplicate: the first recorded outcome. */
-    public static Outcome replay(Row row) {
+    public static CommandResult replay(Row row) {
         switch (row.outcome()) {
             case SUCCESS:
-                return new Outcome.Success(row.output().map(BarrierRules::parse).orElse(JSON.nullNode()));
+                return new CommandResult.Success(row.output().map(BarrierRules::parse).orElse(JSON.nullNode()));
             case FAILURE:
                 JsonNode body = row.output().map(BarrierRules::parse).orElse(JSON.nullNode());
-                return new Outcome.Failure(body.path("code").asText("failure"), body.path("message").asText(""));
+                return new CommandResult.Failure(body.path("code").asText("failure"), body.path("message").asText(""));
             case BLOCKED:
-                return new Outcome.Failure(CANCELLED_BEFORE_ACTION,
+                return new CommandResult.Failure(CANCELLED_BEFORE_ACTION,
                         "a compensation or cancel of this step ran first; this operation is blocked for good");
             default:
                 // Cannot be committed (see IN_PROGRESS); answer what is always safe.
-                return new Outcome.Retry("barrier row found in progress");
+                return new CommandResult.Retry("barrier row found in progress");
         }
     }
 
     /** What an exception of the business method means: FAILURE for a {@link BusinessFailure}, else RETRY. */
-    public static Outcome fromException(Throwable error) {
+    public static CommandResult fromException(Throwable error) {
         Throwable cause = unwrap(error);
         if (cause instanceof BusinessFailure failure) {
-            return new Outcome.Failure(failure.code(), failure.getMessage());
+            return new CommandResult.Failure(failure.code(), failure.getMessage());
         }
-        return new Outcome.Retry(String.valueOf(cause));
+        return new CommandResult.Retry(String.valueOf(cause));
     }
 
     /** The exception inside the wrappers that futures add. */
@@ -140,18 +140,18 @@ public final class BarrierRules {
     }
 
     /** The {@code outcome} column for a final outcome. */
-    public static Recorded recorded(Outcome outcome) {
-        if (outcome instanceof Outcome.Success) {
+    public static Recorded recorded(CommandResult outcome) {
+        if (outcome instanceof CommandResult.Success) {
             return Recorded.SUCCESS;
         }
-        if (outcome instanceof Outcome.Failure) {
+        if (outcome instanceof CommandResult.Failure) {
             return Recorded.FAILURE;
         }
         throw new IllegalArgumentException("RETRY is never recorded: nothing of a retried attempt is kept");
     }
 
     /** The {@code output} column for a final outcome. */
-    public static String output(Outcome outcome) {
+    public static String output(CommandResult outcome) {
         try {
             return JSON.writeValueAsString(outcome.body());
         } catch (JsonProcessingException e) {

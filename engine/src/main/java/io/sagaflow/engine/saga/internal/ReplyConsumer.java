@@ -8,13 +8,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
-import io.sagaflow.connectors.kafka.Headers;
 import io.sagaflow.connectors.kafka.KafkaClients;
-import io.sagaflow.dsl.model.CommandKind;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
-import io.sagaflow.engine.saga.Outcome;
+import io.sagaflow.wire.CommandKind;
+import io.sagaflow.wire.KafkaHeader;
+import io.sagaflow.wire.ReplyOutcome;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.Map;
 import io.sagaflow.engine.saga.SagaInput;
@@ -188,7 +188,7 @@ public class ReplyConsumer {
      * {@code sagaflow.dead-letters.poison-attempts} times is dead-lettered, so it never blocks its partition.
      */
     private void applyUntilStored(Polled polled) {
-        ParsedReply r = polled.reply();
+        Reply r = polled.reply();
         long backoff = 100;
         int failures = 0;
         while (running) {
@@ -215,49 +215,19 @@ public class ReplyConsumer {
     }
 
     /** A record of a poll and the reply read from it. */
-    private record Polled(ConsumerRecord<byte[], byte[]> record, ParsedReply reply) {
+    private record Polled(ConsumerRecord<byte[], byte[]> record, Reply reply) {
     }
 
     /** A reply as the core takes it. */
-    record ParsedReply(UUID sagaId, UUID messageId, String step, CommandKind kind, Outcome outcome, JsonNode body) {
-        SagaInput input(java.time.Instant now) {
-            return new SagaInput.Reply(messageId, step, kind, outcome, body, now);
-        }
-    }
-
-    private Optional<ParsedReply> parse(ConsumerRecord<byte[], byte[]> record) {
+    private Optional<Reply> parse(ConsumerRecord<byte[], byte[]> record) {
         Map<String, String> headers = headers(record);
         try {
-            return Optional.of(parse(headers, record.value(), json));
+            return Optional.of(Reply.parse(headers, record.value(), json));
         } catch (IllegalArgumentException e) {
             LOG.warnf("dead-lettering an unreadable reply at %s: %s", origin(record), e.getMessage());
             deadLetter(record, headers, "unreadable-reply", e.getMessage(), 1);
             return Optional.empty();
         }
-    }
-
-    /** Reads a reply from its headers and value (also used to redrive a dead-lettered one); says what is wrong. */
-    static ParsedReply parse(Map<String, String> h, byte[] value, ObjectMapper json) {
-        try {
-            UUID sagaId = UUID.fromString(required(h, Headers.SAGA_ID));
-            UUID messageId = UUID.fromString(required(h, Headers.MESSAGE_ID));
-            String step = required(h, Headers.STEP);
-            CommandKind kind = CommandKind.fromWire(required(h, Headers.KIND));
-            Outcome outcome = Outcome.valueOf(required(h, Headers.OUTCOME));
-            JsonNode body = value == null || value.length == 0 ? json.nullNode()
-                    : json.readTree(new String(value, StandardCharsets.UTF_8));
-            return new ParsedReply(sagaId, messageId, step, kind, outcome, body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("the value is not JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static String required(Map<String, String> headers, String name) {
-        String value = headers.get(name);
-        if (value == null) {
-            throw missing(name);
-        }
-        return value;
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
@@ -293,10 +263,6 @@ public class ReplyConsumer {
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
-    }
-
-    private static IllegalArgumentException missing(String header) {
-        return new IllegalArgumentException("header " + header + " is missing");
     }
 
     private static void sleep(long millis) {

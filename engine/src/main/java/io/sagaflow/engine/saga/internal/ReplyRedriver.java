@@ -40,9 +40,9 @@ public class ReplyRedriver implements Redriver {
         Map<String, String> headers = new LinkedHashMap<>(letter.headers());
         request.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
         String value = request.has("payload") ? request.get("payload").toString() : letter.payload().orElse("");
-        ReplyConsumer.ParsedReply reply;
+        Reply reply;
         try {
-            reply = ReplyConsumer.parse(headers, value.getBytes(StandardCharsets.UTF_8), json);
+            reply = Reply.parse(headers, value.getBytes(StandardCharsets.UTF_8), json);
         } catch (IllegalArgumentException e) {
             throw new DomainFailure.Invalid("reply-unreadable", "Reply still unreadable",
                     "the reply cannot be read: " + e.getMessage() + "; correct it with {\"headers\": {...}, \"payload\": ...}",

@@ -3,27 +3,31 @@ package io.sagaflow.participant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sagaflow.wire.ReplyOutcome;
 import java.util.Objects;
 
-/** What a participant answers to one command: the three outcomes of SPEC §5. */
-public sealed interface Outcome permits Outcome.Success, Outcome.Failure, Outcome.Retry {
+/**
+ * What a handler answers to one command, body included: one of the three {@link ReplyOutcome}s of SPEC §5. The
+ * transports turn it into a reply ({@link KafkaParticipantRunner}) or an HTTP answer ({@link HttpParticipantHandler}).
+ */
+public sealed interface CommandResult permits CommandResult.Success, CommandResult.Failure, CommandResult.Retry {
 
-    /** The value of {@code sagaflow-outcome} on the reply. */
-    String wire();
+    /** The outcome on the reply (header {@code sagaflow-outcome}). */
+    ReplyOutcome outcome();
 
     /** The reply body: the output, or {@code {code, message}}. */
     JsonNode body();
 
     /** The business method succeeded; {@code output} becomes the step's output. */
-    record Success(JsonNode output) implements Outcome {
+    record Success(JsonNode output) implements CommandResult {
         /** A null output is JSON null. */
         public Success {
             output = output == null ? JsonNodeFactory.instance.nullNode() : output;
         }
 
         @Override
-        public String wire() {
-            return "SUCCESS";
+        public ReplyOutcome outcome() {
+            return ReplyOutcome.SUCCESS;
         }
 
         @Override
@@ -33,7 +37,7 @@ public sealed interface Outcome permits Outcome.Success, Outcome.Failure, Outcom
     }
 
     /** A business failure: final, the engine does not retry it. */
-    record Failure(String code, String message) implements Outcome {
+    record Failure(String code, String message) implements CommandResult {
         /** Code and message are required; the code is what programs match on. */
         public Failure {
             Objects.requireNonNull(code, "code must not be null");
@@ -41,8 +45,8 @@ public sealed interface Outcome permits Outcome.Success, Outcome.Failure, Outcom
         }
 
         @Override
-        public String wire() {
-            return "FAILURE";
+        public ReplyOutcome outcome() {
+            return ReplyOutcome.FAILURE;
         }
 
         @Override
@@ -55,15 +59,15 @@ public sealed interface Outcome permits Outcome.Success, Outcome.Failure, Outcom
     }
 
     /** Not decided (a crash, a lost connection): nothing was kept, the engine tries again after its backoff. */
-    record Retry(String reason) implements Outcome {
+    record Retry(String reason) implements CommandResult {
         /** The reason is for people reading the saga's history. */
         public Retry {
             reason = reason == null ? "" : reason;
         }
 
         @Override
-        public String wire() {
-            return "RETRY";
+        public ReplyOutcome outcome() {
+            return ReplyOutcome.RETRY;
         }
 
         @Override
