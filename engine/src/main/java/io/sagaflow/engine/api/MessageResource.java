@@ -101,7 +101,7 @@ public class MessageResource {
             if (decision.isEmpty()) {
                 return Uni.createFrom().failure(unknown(id));
             }
-            if (decision.get().outcome() instanceof MessageDecision.Outcome.Refused refused) {
+            if (decision.get().verdict() instanceof MessageDecision.Verdict.Refused refused) {
                 return Uni.createFrom().failure(new DomainFailure.Conflict("message-decided", "Message already decided",
                         refused.reason(), Map.of("messageId", id.toString())));
             }

@@ -18,8 +18,8 @@ import java.util.List;
  * The rules of a reliable message, as a pure function: {@code (flow, state, input, now) -> events and effects}. No
  * I/O and no clock: {@code MessageStore} runs it inside the transaction that holds the message's row lock and
  * carries out what it returns. Duplicates and late inputs are normal (a second commit, a check-back answer arriving
- * after the producer committed): they are answered with {@link MessageDecision.Outcome.AlreadyDone}, never an
- * exception; contradictions (commit after rollback) with {@link MessageDecision.Outcome.Refused}.
+ * after the producer committed): they are answered with {@link MessageDecision.Verdict.AlreadyDone}, never an
+ * exception; contradictions (commit after rollback) with {@link MessageDecision.Verdict.Refused}.
  */
 public final class MessageDecider {
 

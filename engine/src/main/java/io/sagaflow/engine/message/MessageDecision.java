@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * What {@link MessageDecider#decide} wants done for one input: append {@code events} and carry out {@code effects},
- * all in one transaction. An input that changes nothing says why in {@code outcome}.
+ * all in one transaction. An input that changes nothing says why in {@code verdict}.
  */
-public record MessageDecision(List<MessageEvent> events, List<Effect> effects, Outcome outcome) {
+public record MessageDecision(List<MessageEvent> events, List<Effect> effects, Verdict verdict) {
 
     public MessageDecision {
         events = List.copyOf(events);
@@ -17,17 +17,17 @@ public record MessageDecision(List<MessageEvent> events, List<Effect> effects, O
     }
 
     /** Whether the input was applied, was already true, or contradicts what was decided before. */
-    public sealed interface Outcome {
+    public sealed interface Verdict {
         /** The input changed the message. */
-        record Applied() implements Outcome {
+        record Applied() implements Verdict {
         }
 
         /** The input was already true (a second commit of a committed message): nothing to do. */
-        record AlreadyDone(String reason) implements Outcome {
+        record AlreadyDone(String reason) implements Verdict {
         }
 
         /** The input contradicts the message's state (a commit after a rollback): refused, nothing changes. */
-        record Refused(String reason) implements Outcome {
+        record Refused(String reason) implements Verdict {
         }
     }
 
@@ -59,23 +59,23 @@ public record MessageDecision(List<MessageEvent> events, List<Effect> effects, O
     }
 
     static MessageDecision applied(List<MessageEvent> events, List<Effect> effects) {
-        return new MessageDecision(events, effects, new Outcome.Applied());
+        return new MessageDecision(events, effects, new Verdict.Applied());
     }
 
     static MessageDecision alreadyDone(String reason) {
-        return new MessageDecision(List.of(), List.of(), new Outcome.AlreadyDone(reason));
+        return new MessageDecision(List.of(), List.of(), new Verdict.AlreadyDone(reason));
     }
 
     static MessageDecision refused(String reason) {
-        return new MessageDecision(List.of(), List.of(), new Outcome.Refused(reason));
+        return new MessageDecision(List.of(), List.of(), new Verdict.Refused(reason));
     }
 
     /** The reason an input changed nothing, if it did. */
     public Optional<String> rejection() {
-        if (outcome instanceof Outcome.AlreadyDone a) {
+        if (verdict instanceof Verdict.AlreadyDone a) {
             return Optional.of(a.reason());
         }
-        if (outcome instanceof Outcome.Refused r) {
+        if (verdict instanceof Verdict.Refused r) {
             return Optional.of(r.reason());
         }
         return Optional.empty();

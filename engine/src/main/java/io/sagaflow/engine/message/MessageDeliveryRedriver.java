@@ -39,7 +39,7 @@ public class MessageDeliveryRedriver implements Redriver {
                         + (consumer.isEmpty() ? "" : " (consumer " + consumer + ")")))
                 .map(d -> {
                     MessageDecision decided = d.orElseThrow(() -> new DomainFailure.NotFound("unknown-message", "no message " + id));
-                    if (decided.outcome() instanceof MessageDecision.Outcome.Refused refused) {
+                    if (decided.verdict() instanceof MessageDecision.Verdict.Refused refused) {
                         throw new DomainFailure.Conflict("message-not-committed", "Message not committed", refused.reason());
                     }
                     return "message re-published";

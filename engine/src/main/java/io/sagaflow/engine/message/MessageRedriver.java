@@ -49,7 +49,7 @@ public class MessageRedriver implements Redriver {
         UUID id = UUID.fromString(letter.origin());
         return store.actIn(conn, id, input).map(d -> {
             MessageDecision decided = d.orElseThrow(() -> new DomainFailure.NotFound("unknown-message", "no message " + id));
-            if (decided.outcome() instanceof MessageDecision.Outcome.Refused refused) {
+            if (decided.verdict() instanceof MessageDecision.Verdict.Refused refused) {
                 throw new DomainFailure.Conflict("message-decided", "Message already decided", refused.reason());
             }
             return decided.rejection().map(r -> "nothing to do: " + r).orElse(done);

@@ -149,7 +149,7 @@ public class MessageStore {
                             return Uni.createFrom().item((DeliveryReport) new DeliveryReport.Recorded(open.get(), false));
                         }
                         return actIn(conn, id, failure).chain(d -> {
-                            if (d.orElseThrow().outcome() instanceof MessageDecision.Outcome.Refused refused) {
+                            if (d.orElseThrow().verdict() instanceof MessageDecision.Verdict.Refused refused) {
                                 return Uni.createFrom().item((DeliveryReport) new DeliveryReport.Refused(refused.reason()));
                             }
                             return openLetter(conn, origin)

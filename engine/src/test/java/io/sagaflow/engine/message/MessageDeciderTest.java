@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sagaflow.dsl.model.FlowId;
 import io.sagaflow.dsl.model.MessageFlow;
 import io.sagaflow.engine.message.MessageDecision.Effect;
-import io.sagaflow.engine.message.MessageDecision.Outcome;
+import io.sagaflow.engine.message.MessageDecision.Verdict;
 import io.sagaflow.engine.message.MessageEvent.CheckBackAnswered;
 import io.sagaflow.engine.message.MessageEvent.MessageCommitted;
 import io.sagaflow.engine.message.MessageEvent.MessagePrepared;
@@ -50,7 +50,7 @@ class MessageDeciderTest {
     @Test
     void commitOfAPreparedMessagePublishesItAndStopsTheCheckBacks() {
         MessageDecision d = decide(MessageState.PREPARED, new MessageInput.Commit(Actor.PRODUCER));
-        assertThat(d.outcome()).isInstanceOf(Outcome.Applied.class);
+        assertThat(d.verdict()).isInstanceOf(Verdict.Applied.class);
         assertThat(d.events()).containsExactly(new MessageCommitted(Actor.PRODUCER, "points.commands"));
         assertThat(d.effects()).containsExactly(new Effect.Publish(), new Effect.StopChecks());
     }
@@ -59,7 +59,7 @@ class MessageDeciderTest {
     void aSecondCommitChangesNothingAndIsNotAnError() {
         for (MessageStatus committed : List.of(MessageStatus.COMMITTED, MessageStatus.DELIVERED)) {
             MessageDecision d = decide(state(committed), new MessageInput.Commit(Actor.PRODUCER));
-            assertThat(d.outcome()).isInstanceOf(Outcome.AlreadyDone.class);
+            assertThat(d.verdict()).isInstanceOf(Verdict.AlreadyDone.class);
             assertThat(d.events()).isEmpty();
             assertThat(d.effects()).isEmpty();
         }
@@ -67,12 +67,12 @@ class MessageDeciderTest {
 
     @Test
     void commitAfterRollbackAndRollbackAfterCommitAreRefused() {
-        assertThat(decide(state(MessageStatus.ROLLED_BACK), new MessageInput.Commit(Actor.PRODUCER)).outcome())
-                .isInstanceOf(Outcome.Refused.class);
-        assertThat(decide(state(MessageStatus.DELIVERED), new MessageInput.Rollback(Actor.PRODUCER)).outcome())
-                .isInstanceOf(Outcome.Refused.class);
-        assertThat(decide(state(MessageStatus.ROLLED_BACK), new MessageInput.Rollback(Actor.PRODUCER)).outcome())
-                .isInstanceOf(Outcome.AlreadyDone.class);
+        assertThat(decide(state(MessageStatus.ROLLED_BACK), new MessageInput.Commit(Actor.PRODUCER)).verdict())
+                .isInstanceOf(Verdict.Refused.class);
+        assertThat(decide(state(MessageStatus.DELIVERED), new MessageInput.Rollback(Actor.PRODUCER)).verdict())
+                .isInstanceOf(Verdict.Refused.class);
+        assertThat(decide(state(MessageStatus.ROLLED_BACK), new MessageInput.Rollback(Actor.PRODUCER)).verdict())
+                .isInstanceOf(Verdict.AlreadyDone.class);
     }
 
     @Test
@@ -125,7 +125,7 @@ class MessageDeciderTest {
         for (MessageStatus decided : List.of(MessageStatus.COMMITTED, MessageStatus.ROLLED_BACK,
                 MessageStatus.DELIVERED, MessageStatus.UNDECIDED)) {
             MessageDecision d = decide(state(decided), new MessageInput.Checked(CheckAnswer.ROLLED_BACK, Optional.empty()));
-            assertThat(d.outcome()).isInstanceOf(Outcome.AlreadyDone.class);
+            assertThat(d.verdict()).isInstanceOf(Verdict.AlreadyDone.class);
             assertThat(d.events()).isEmpty();
         }
     }
@@ -142,19 +142,19 @@ class MessageDeciderTest {
     void publicationMakesACommittedMessageDeliveredAndARepublicationChangesNothing() {
         assertThat(apply(state(MessageStatus.COMMITTED), decide(state(MessageStatus.COMMITTED),
                 new MessageInput.Published())).status()).isEqualTo(MessageStatus.DELIVERED);
-        assertThat(decide(state(MessageStatus.DELIVERED), new MessageInput.Published()).outcome())
-                .isInstanceOf(Outcome.AlreadyDone.class);
+        assertThat(decide(state(MessageStatus.DELIVERED), new MessageInput.Published()).verdict())
+                .isInstanceOf(Verdict.AlreadyDone.class);
     }
 
     @Test
     void onlyAPublishedMessageCanBeReportedOrRepublished() {
         MessageInput.DeliveryFailure failure = new MessageInput.DeliveryFailure("points-svc", "handler-failed", 16, "boom");
-        assertThat(decide(MessageState.PREPARED, failure).outcome()).isInstanceOf(Outcome.Refused.class);
+        assertThat(decide(MessageState.PREPARED, failure).verdict()).isInstanceOf(Verdict.Refused.class);
         MessageDecision reported = decide(state(MessageStatus.DELIVERED), failure);
         assertThat(reported.effects()).containsExactly(
                 new Effect.DeadLetterDelivery("points-svc", "handler-failed", "boom", 16));
-        assertThat(decide(state(MessageStatus.ROLLED_BACK), new MessageInput.Republish("redrive")).outcome())
-                .isInstanceOf(Outcome.Refused.class);
+        assertThat(decide(state(MessageStatus.ROLLED_BACK), new MessageInput.Republish("redrive")).verdict())
+                .isInstanceOf(Verdict.Refused.class);
         MessageDecision republished = decide(state(MessageStatus.DELIVERED), new MessageInput.Republish("redrive"));
         assertThat(republished.effects()).containsExactly(new Effect.Publish());
         assertThat(apply(state(MessageStatus.DELIVERED), republished).status()).isEqualTo(MessageStatus.DELIVERED);
@@ -177,7 +177,7 @@ class MessageDeciderTest {
                     MessageState after = apply(before, d);
                     assertThat(before.status().canBecome(after.status()))
                             .as("%s --%s--> %s", before, input, after).isTrue();
-                    if (!(d.outcome() instanceof Outcome.Applied)) {
+                    if (!(d.verdict() instanceof Verdict.Applied)) {
                         assertThat(d.events()).isEmpty();
                         assertThat(d.effects()).isEmpty();
                     }
