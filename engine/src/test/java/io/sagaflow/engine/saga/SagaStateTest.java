@@ -375,6 +375,26 @@ class SagaStateTest {
         }
     }
 
+    /** A text or output field an older writer did not fill is read as absent, not as a reason to stop replaying. */
+    @Test
+    void fieldsLeftEmptyByAnOlderWriterReplayAsAbsent() {
+        SagaState running = started().apply(attempt("order", CommandKind.ACTION, 1, 1, M1));
+        List<SagaEvent> emptyFields = List.of(
+                new StepAttemptFailed("order", CommandKind.ACTION, 1, null, false, Optional.empty()),
+                new StepSucceeded("order", null), new StepFailed("order", null, false),
+                new CompensationStarted(null, List.of(List.of("order")), List.of("order")),
+                new SettlementFailed("order", CommandKind.COMPENSATION, null), new SagaFailed("order", null),
+                new SagaCompleted(null));
+
+        for (SagaEvent event : emptyFields) {
+            assertThatCode(() -> running.apply(event)).as(event.type()).doesNotThrowAnyException();
+        }
+        assertThat(running.apply(emptyFields.get(0)).step("order").error()).isEmpty();
+        assertThat(running.apply(emptyFields.get(1)).step("order").output()).isEmpty();
+        assertThat(running.apply(emptyFields.get(3)).error()).isEmpty();
+        assertThat(running.apply(emptyFields.get(6)).output()).isEmpty();
+    }
+
     @Test
     void anEventForAStepTheSagaDoesNotHaveLeavesEveryStepAsItWas() {
         SagaState before = turnedBack();
