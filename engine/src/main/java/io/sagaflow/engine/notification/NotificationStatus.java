@@ -1,6 +1,6 @@
 package io.sagaflow.engine.notification;
 
-/** The life of a notification (SPEC §3.3). */
+/** The life of a notification (SPEC §3.3). Allowed changes are declared once, in {@link NotificationTransitions}. */
 public enum NotificationStatus {
     /** Waiting for its next attempt, or in one. */
     PENDING,

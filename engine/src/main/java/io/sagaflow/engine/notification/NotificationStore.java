@@ -163,10 +163,11 @@ public class NotificationStore {
     private Uni<Claim> claimOne(SqlConnection conn, Row row, NotificationFlow flow, Instant now, Duration lease) {
         UUID id = row.getUUID("id");
         NotificationState state = state(row);
-        Decision decision = Delivery.claim(state, now, lease);
-        if (!(decision instanceof Decision.Changed changed)) {
+        DeliveryDecision decision = Delivery.claim(state, now, lease);
+        if (!(decision instanceof DeliveryDecision.Changed changed)) {
             // Selected as due under this transaction's lock, so the rules must agree; anything else is a bug.
-            throw new IllegalStateException("claim of " + id + " refused: " + ((Decision.Refused) decision).reason());
+            throw new IllegalStateException("claim of " + id + " refused: "
+                    + ((DeliveryDecision.Refused) decision).reason());
         }
         NotificationState next = changed.state();
         Uni<Void> voidExpired = !state.inFlight() ? Uni.createFrom().voidItem()
@@ -242,12 +243,12 @@ public class NotificationStore {
                                     .addValue(SqlValues.at(now)).addValue(httpStatus).addValue(result.latency().toMillis())
                                     .addValue(error))
                             .replaceWithVoid();
-                    Decision decision = Delivery.answer(claim.flow(), state, claim.attempt(), result, now);
-                    if (decision instanceof Decision.Refused refused) {
+                    DeliveryDecision decision = Delivery.answer(claim.flow(), state, claim.attempt(), result, now);
+                    if (decision instanceof DeliveryDecision.Refused refused) {
                         LOG.debugf("notification %s: %s", claim.notificationId(), refused.reason());
                         return attemptRow.replaceWith(Recorded.IGNORED);
                     }
-                    NotificationState next = ((Decision.Changed) decision).state();
+                    NotificationState next = ((DeliveryDecision.Changed) decision).state();
                     String origin = claim.notificationId().toString();
                     return attemptRow.chain(() -> update(conn, claim.notificationId(), next, now)).chain(() -> {
                         if (next.status() == NotificationStatus.DELIVERED) {
@@ -296,12 +297,12 @@ public class NotificationStore {
                         return Uni.createFrom().failure(unknown(id));
                     }
                     Instant now = clock.instant();
-                    Decision decision = Delivery.resend(state(rows.iterator().next()), now);
-                    if (decision instanceof Decision.Refused refused) {
+                    DeliveryDecision decision = Delivery.resend(state(rows.iterator().next()), now);
+                    if (decision instanceof DeliveryDecision.Refused refused) {
                         return Uni.createFrom().failure(new DomainFailure.Conflict("notification-pending",
                                 "Notification still pending", refused.reason()));
                     }
-                    return update(conn, id, ((Decision.Changed) decision).state(), now);
+                    return update(conn, id, ((DeliveryDecision.Changed) decision).state(), now);
                 });
     }
 

@@ -3,6 +3,22 @@ package io.sagaflow.engine.saga;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.sagaflow.wire.CommandKind;
+import io.sagaflow.engine.saga.SagaEvent.CompensationStarted;
+import io.sagaflow.engine.saga.SagaEvent.ConfirmationStarted;
+import io.sagaflow.engine.saga.SagaEvent.SagaCompensated;
+import io.sagaflow.engine.saga.SagaEvent.SagaCompleted;
+import io.sagaflow.engine.saga.SagaEvent.SagaFailed;
+import io.sagaflow.engine.saga.SagaEvent.SagaResumed;
+import io.sagaflow.engine.saga.SagaEvent.SagaStarted;
+import io.sagaflow.engine.saga.SagaEvent.SettlementFailed;
+import io.sagaflow.engine.saga.SagaEvent.StepAttemptFailed;
+import io.sagaflow.engine.saga.SagaEvent.StepAttemptStarted;
+import io.sagaflow.engine.saga.SagaEvent.StepCancelled;
+import io.sagaflow.engine.saga.SagaEvent.StepCompensated;
+import io.sagaflow.engine.saga.SagaEvent.StepConfirmed;
+import io.sagaflow.engine.saga.SagaEvent.StepFailed;
+import io.sagaflow.engine.saga.SagaEvent.StepSkipped;
+import io.sagaflow.engine.saga.SagaEvent.StepSucceeded;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -10,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A saga as its events made it: the fold of {@link #apply} over its log. Immutable; {@code seq} is the
@@ -160,118 +177,52 @@ public record SagaState(
     }
 
     /**
-     * The state after {@code event}. Never throws: a stored event must always replay, whatever the code
-     * that wrote it decided.
+     * The state after {@code event}: one small rule per event type, in {@link Fold}.
+     *
+     * <p>Never throws, whatever the event says: the log is the saga, and an event that its writer (perhaps an
+     * older version of this code) decided is a fact to be folded, not an input to validate. An exception here
+     * would make the saga impossible to load, so no operator could ever see, retry or skip it. An event that
+     * names a step the saga does not have, settles a step with nothing in flight, or comes in an order the
+     * rules of today would not produce, changes what it can and leaves the rest as it was. Rules belong in
+     * {@link SagaDecider}, which rejects inputs before they become events.
      */
     public SagaState apply(SagaEvent event) {
-        Builder b = new Builder(this);
-        if (event instanceof SagaEvent.SagaStarted e) {
-            b.flow = e.flow();
-            b.flowVersion = e.flowVersion();
-            b.input = e.input();
-            b.status = SagaStatus.RUNNING;
-            b.steps.clear();
-            e.steps().forEach(name -> b.steps.put(name, StepState.pending(name)));
-        } else if (event instanceof SagaEvent.StepAttemptStarted e) {
-            b.step(e.step(), s -> {
-                s.status = e.kind().forward() ? StepStatus.RUNNING
-                        : e.kind() == CommandKind.CONFIRM ? s.status : StepStatus.COMPENSATING;
-                s.attempts.put(e.kind(), e.attempt());
-                s.runs.put(e.kind(), e.run());
-                s.inFlight = Optional.of(e.messageId());
-                s.pendingRetry = Optional.empty();
-            });
-            b.messages.put(e.messageId(), new SentCommand(e.step(), e.kind(), e.run(), e.attempt(), Fate.AWAITING));
-        } else if (event instanceof SagaEvent.StepAttemptFailed e) {
-            b.settleInFlight(e.step(), e.timedOut() ? Fate.TIMED_OUT : Fate.ANSWERED);
-            b.step(e.step(), s -> {
-                s.error = Optional.of(e.reason());
-                s.pendingRetry = e.retryAt().map(at -> e.kind());
-            });
-        } else if (event instanceof SagaEvent.StepSucceeded e) {
-            b.settleInFlight(e.step(), Fate.ANSWERED);
-            b.step(e.step(), s -> {
-                s.status = StepStatus.SUCCEEDED;
-                s.output = Optional.ofNullable(e.output());
-                s.error = Optional.empty();
-            });
-        } else if (event instanceof SagaEvent.StepFailed e) {
-            b.settleInFlight(e.step(), Fate.ANSWERED);
-            b.step(e.step(), s -> {
-                s.status = StepStatus.FAILED;
-                s.error = Optional.of(e.error());
-                s.outcomeUnknown = e.outcomeUnknown();
-                s.pendingRetry = Optional.empty();
-            });
-        } else if (event instanceof SagaEvent.CompensationStarted e) {
-            b.status = SagaStatus.COMPENSATING;
-            b.compensations = e.groups();
-            b.error = Optional.of(e.reason());
-            for (String name : e.abandoned()) {
-                boolean willBeUndone = e.groups().stream().anyMatch(g -> g.contains(name));
-                b.settleInFlight(name, Fate.ABANDONED);
-                b.step(name, s -> {
-                    s.pendingRetry = Optional.empty();
-                    s.outcomeUnknown = true;
-                    if (!willBeUndone) {
-                        s.status = StepStatus.FAILED;
-                        s.error = Optional.of("abandoned: the saga turned back while this step ran");
-                    }
-                });
-            }
-        } else if (event instanceof SagaEvent.StepCompensated e) {
-            b.settleInFlight(e.step(), Fate.ANSWERED);
-            b.step(e.step(), s -> s.status = StepStatus.COMPENSATED);
-        } else if (event instanceof SagaEvent.StepCancelled e) {
-            b.settleInFlight(e.step(), Fate.ANSWERED);
-            b.step(e.step(), s -> s.status = StepStatus.CANCELLED);
-        } else if (event instanceof SagaEvent.ConfirmationStarted e) {
-            b.confirmations = e.steps();
-        } else if (event instanceof SagaEvent.StepConfirmed e) {
-            b.settleInFlight(e.step(), Fate.ANSWERED);
-            b.step(e.step(), s -> s.status = StepStatus.CONFIRMED);
-        } else if (event instanceof SagaEvent.SettlementFailed e) {
-            b.settleInFlight(e.step(), Fate.ANSWERED);
-            b.step(e.step(), s -> {
-                // A failed confirm leaves the step SUCCEEDED (its try holds); a failed undo marks it FAILED.
-                if (e.kind() != CommandKind.CONFIRM) {
-                    s.status = StepStatus.FAILED;
-                }
-                s.error = Optional.of(e.error());
-                s.pendingRetry = Optional.empty();
-                s.settlementFailure = Optional.of(e.kind());
-            });
-        } else if (event instanceof SagaEvent.StepSkipped e) {
-            b.step(e.step(), s -> {
-                s.status = StepStatus.SKIPPED;
-                s.settlementFailure = Optional.empty();
-            });
-        } else if (event instanceof SagaEvent.SagaResumed e) {
-            b.status = b.confirmations.isEmpty() ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
-            for (String name : e.rerun()) {
-                b.step(name, s -> {
-                    s.settlementFailure.ifPresent(kind -> {
-                        s.runs.merge(kind, 2, (old, two) -> old + 1);
-                        s.attempts.put(kind, 0);
-                        if (kind != CommandKind.CONFIRM) {
-                            s.status = StepStatus.COMPENSATING;
-                        }
-                    });
-                    s.settlementFailure = Optional.empty();
-                });
-            }
-        } else if (event instanceof SagaEvent.SagaCompleted e) {
-            b.status = SagaStatus.COMPLETED;
-            b.output = Optional.ofNullable(e.output());
-            b.error = Optional.empty();
-        } else if (event instanceof SagaEvent.SagaCompensated) {
-            b.status = SagaStatus.COMPENSATED;
-        } else if (event instanceof SagaEvent.SagaFailed e) {
-            b.status = SagaStatus.FAILED;
-            b.error = Optional.of(e.error());
+        Fold f = new Fold(this);
+        if (event instanceof SagaStarted e) {
+            f.sagaStarted(e);
+        } else if (event instanceof StepAttemptStarted e) {
+            f.attemptStarted(e);
+        } else if (event instanceof StepAttemptFailed e) {
+            f.attemptFailed(e);
+        } else if (event instanceof StepSucceeded e) {
+            f.stepSucceeded(e);
+        } else if (event instanceof StepFailed e) {
+            f.stepFailed(e);
+        } else if (event instanceof CompensationStarted e) {
+            f.compensationStarted(e);
+        } else if (event instanceof StepCompensated e) {
+            f.settled(e.step(), StepStatus.COMPENSATED);
+        } else if (event instanceof StepCancelled e) {
+            f.settled(e.step(), StepStatus.CANCELLED);
+        } else if (event instanceof ConfirmationStarted e) {
+            f.confirmationStarted(e);
+        } else if (event instanceof StepConfirmed e) {
+            f.settled(e.step(), StepStatus.CONFIRMED);
+        } else if (event instanceof SettlementFailed e) {
+            f.settlementFailed(e);
+        } else if (event instanceof StepSkipped e) {
+            f.stepSkipped(e);
+        } else if (event instanceof SagaResumed e) {
+            f.sagaResumed(e);
+        } else if (event instanceof SagaCompleted e) {
+            f.sagaCompleted(e);
+        } else if (event instanceof SagaCompensated) {
+            f.sagaCompensated();
+        } else if (event instanceof SagaFailed e) {
+            f.sagaFailed(e);
         }
-        // AbortRequested and ReplyIgnored change nothing but the sequence number.
-        return b.build();
+        // AbortRequested and ReplyIgnored are history only: they change nothing but the sequence number.
+        return f.build();
     }
 
     /** Folds {@code events} over the empty state. */
@@ -283,7 +234,11 @@ public record SagaState(
         return state;
     }
 
-    private static final class Builder {
+    /**
+     * One event being folded: a mutable copy of the state, and one method per event type. A rule that names a
+     * step the saga does not have changes nothing for that step (see {@link #step}).
+     */
+    private static final class Fold {
         final SagaState from;
         String flow;
         int flowVersion;
@@ -296,7 +251,7 @@ public record SagaState(
         Optional<JsonNode> output;
         Optional<String> error;
 
-        Builder(SagaState s) {
+        Fold(SagaState s) {
             from = s;
             flow = s.flow;
             flowVersion = s.flowVersion;
@@ -310,7 +265,156 @@ public record SagaState(
             error = s.error;
         }
 
-        void step(String name, java.util.function.Consumer<StepState.Builder> change) {
+        // ---- one rule per event ------------------------------------------------------------------------
+
+        void sagaStarted(SagaStarted e) {
+            flow = e.flow();
+            flowVersion = e.flowVersion();
+            input = e.input();
+            status = SagaStatus.RUNNING;
+            steps.clear();
+            e.steps().forEach(name -> steps.put(name, StepState.pending(name)));
+        }
+
+        /** A forward command runs the step, an undo turns it back; a confirm leaves it SUCCEEDED (its try holds). */
+        void attemptStarted(StepAttemptStarted e) {
+            step(e.step(), s -> {
+                if (e.kind().forward()) {
+                    s.status = StepStatus.RUNNING;
+                } else if (e.kind() != CommandKind.CONFIRM) {
+                    s.status = StepStatus.COMPENSATING;
+                }
+                s.attempts.put(e.kind(), e.attempt());
+                s.runs.put(e.kind(), e.run());
+                s.inFlight = Optional.of(e.messageId());
+                s.pendingRetry = Optional.empty();
+            });
+            messages.put(e.messageId(), new SentCommand(e.step(), e.kind(), e.run(), e.attempt(), Fate.AWAITING));
+        }
+
+        /** The step keeps its status: the next attempt waits on a timer ({@code retryAt}), or a failure follows. */
+        void attemptFailed(StepAttemptFailed e) {
+            settleInFlight(e.step(), e.timedOut() ? Fate.TIMED_OUT : Fate.ANSWERED);
+            step(e.step(), s -> {
+                s.error = Optional.ofNullable(e.reason());
+                s.pendingRetry = e.retryAt().map(at -> e.kind());
+            });
+        }
+
+        /** A success clears the error of the attempts that failed before it. */
+        void stepSucceeded(StepSucceeded e) {
+            settleInFlight(e.step(), Fate.ANSWERED);
+            step(e.step(), s -> {
+                s.status = StepStatus.SUCCEEDED;
+                s.output = Optional.ofNullable(e.output());
+                s.error = Optional.empty();
+            });
+        }
+
+        void stepFailed(StepFailed e) {
+            settleInFlight(e.step(), Fate.ANSWERED);
+            step(e.step(), s -> {
+                s.status = StepStatus.FAILED;
+                s.error = Optional.ofNullable(e.error());
+                s.outcomeUnknown = e.outcomeUnknown();
+                s.pendingRetry = Optional.empty();
+            });
+        }
+
+        /**
+         * The saga turns back. A step still running is abandoned: its outcome is unknown and its late reply no longer
+         * matters; one that will be undone keeps its status until its undo starts, one that cannot be undone (a pivot)
+         * fails here, since nothing else will ever settle it.
+         */
+        void compensationStarted(CompensationStarted e) {
+            status = SagaStatus.COMPENSATING;
+            compensations = e.groups();
+            error = Optional.ofNullable(e.reason());
+            for (String name : e.abandoned()) {
+                boolean willBeUndone = e.groups().stream().anyMatch(g -> g.contains(name));
+                settleInFlight(name, Fate.ABANDONED);
+                step(name, s -> {
+                    s.pendingRetry = Optional.empty();
+                    s.outcomeUnknown = true;
+                    if (!willBeUndone) {
+                        s.status = StepStatus.FAILED;
+                        s.error = Optional.of("abandoned: the saga turned back while this step ran");
+                    }
+                });
+            }
+        }
+
+        /** A compensation, cancel or confirm succeeded. */
+        void settled(String stepName, StepStatus settledAs) {
+            settleInFlight(stepName, Fate.ANSWERED);
+            step(stepName, s -> s.status = settledAs);
+        }
+
+        void confirmationStarted(ConfirmationStarted e) {
+            confirmations = e.steps();
+        }
+
+        /** A failed confirm leaves the step SUCCEEDED (its try holds); a failed undo marks it FAILED. */
+        void settlementFailed(SettlementFailed e) {
+            settleInFlight(e.step(), Fate.ANSWERED);
+            step(e.step(), s -> {
+                if (e.kind() != CommandKind.CONFIRM) {
+                    s.status = StepStatus.FAILED;
+                }
+                s.error = Optional.ofNullable(e.error());
+                s.pendingRetry = Optional.empty();
+                s.settlementFailure = Optional.of(e.kind());
+            });
+        }
+
+        void stepSkipped(StepSkipped e) {
+            step(e.step(), s -> {
+                s.status = StepStatus.SKIPPED;
+                s.settlementFailure = Optional.empty();
+            });
+        }
+
+        /**
+         * The saga goes on in the phase it failed in. Each rerun step starts a new run of its failed command, from
+         * attempt 1, so the new run's message ids and Idempotency-Key differ from the old ones.
+         */
+        void sagaResumed(SagaResumed e) {
+            status = confirmations.isEmpty() ? SagaStatus.COMPENSATING : SagaStatus.RUNNING;
+            for (String name : e.rerun()) {
+                step(name, s -> {
+                    s.settlementFailure.ifPresent(kind -> {
+                        s.runs.merge(kind, 2, (old, two) -> old + 1);
+                        s.attempts.put(kind, 0);
+                        if (kind != CommandKind.CONFIRM) {
+                            s.status = StepStatus.COMPENSATING;
+                        }
+                    });
+                    s.settlementFailure = Optional.empty();
+                });
+            }
+        }
+
+        /** A completed saga has no error, also when it went through a failure and an operator's retry. */
+        void sagaCompleted(SagaCompleted e) {
+            status = SagaStatus.COMPLETED;
+            output = Optional.ofNullable(e.output());
+            error = Optional.empty();
+        }
+
+        /** The error that turned the saga back stays: it says why the saga was compensated. */
+        void sagaCompensated() {
+            status = SagaStatus.COMPENSATED;
+        }
+
+        void sagaFailed(SagaFailed e) {
+            status = SagaStatus.FAILED;
+            error = Optional.ofNullable(e.error());
+        }
+
+        // ---- helpers -----------------------------------------------------------------------------------
+
+        /** Changes step {@code name}; nothing when the saga has no such step. */
+        void step(String name, Consumer<StepState.Builder> change) {
             StepState current = steps.get(name);
             if (current != null) {
                 StepState.Builder sb = current.toBuilder();
@@ -319,6 +423,7 @@ public record SagaState(
             }
         }
 
+        /** The step's command in flight, if any, met its {@code fate}; the step awaits nothing any more. */
         void settleInFlight(String stepName, Fate fate) {
             StepState step = steps.get(stepName);
             if (step != null && step.inFlight().isPresent()) {

@@ -75,7 +75,7 @@ class PackageDependenciesTest {
     void pureCoresDoNoIo() {
         noClasses().that().haveNameMatching(ENGINE + "\\.(saga\\.(SagaDecider|SagaState|Transitions|SagaEvent|SagaInput"
                         + "|SagaStatus|StepStatus|SagaDecision)|message\\.(MessageDecider|MessageDecision|MessageStatus)"
-                        + "|notification\\.(Delivery|NotificationStatus))(\\$.*)?")
+                        + "|notification\\.(Delivery|DeliveryDecision|NotificationStatus|NotificationTransitions))(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.quarkus..", "io.smallrye..",
                         "jakarta..", "java.net..", "java.sql..", "org.apache.kafka..", "io.sagaflow.connectors..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
