@@ -317,13 +317,4 @@ final class CacheSyncRunner {
         return owner() && lagMillis() > config.maxLag().toMillis();
     }
 
-    /** The slot, publication and table prefix of this sync. */
-    String slotName() {
-        return ident;
-    }
-
-    /** The sync's connector: state, since when, restarts. */
-    CdcRunner.Status connector() {
-        return cdc.status();
-    }
 }
