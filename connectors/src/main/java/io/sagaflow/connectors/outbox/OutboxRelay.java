@@ -104,6 +104,12 @@ public class OutboxRelay {
         runner = new CdcRunner(new CdcRunner.Options(cdcConfig, this::handleBatch, clock, RESTART,
                 "sagaflow-outbox-relay", this::leader, new CdcRunner.Events() {
                     @Override
+                    public void starting() {
+                        LOG.infof("outbox relay started: slot %s, publication %s -> Kafka %s", config.relay().slot(),
+                                config.relay().publication(), config.kafka().bootstrapServers());
+                    }
+
+                    @Override
                     public void failed(String message, Throwable error, Duration restartIn) {
                         LOG.warnf(error, "outbox relay stopped (%s); restarting in %d ms", message, restartIn.toMillis());
                     }
@@ -118,8 +124,6 @@ public class OutboxRelay {
                         // Holding the lock, a session still streaming from the slot belongs to a dead node.
                         ReplicationSlots.endStreamingSession(lockConnection, config.relay().slot());
                         runner.start();
-                        LOG.infof("outbox relay started: slot %s, publication %s -> Kafka %s", config.relay().slot(),
-                                config.relay().publication(), config.kafka().bootstrapServers());
                     }
 
                     @Override
