@@ -1,34 +1,35 @@
 package io.sagaflow.participant;
 
+import io.sagaflow.cdc.Backoff;
+import io.sagaflow.cdc.CdcConfig;
+import io.sagaflow.cdc.CdcRunner;
+import io.sagaflow.cdc.JdbcTable;
+import io.sagaflow.cdc.OffsetStore;
+import io.sagaflow.cdc.ReplicationSlots;
+import io.sagaflow.cdc.Source;
+import io.sagaflow.cdc.UntilAccepted;
 import io.sagaflow.participant.internal.KafkaSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
-import io.debezium.engine.DebeziumEngine;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
-
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -38,9 +39,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  * {@code payload}, with header {@code id} (consumers drop redeliveries on it) and the row's extra headers.
  * At-least-once: a position is stored only after Kafka acknowledged its records, so a crash re-sends, never loses.
  *
- * <p>Needs {@code debezium-embedded}, {@code debezium-connector-postgres} and {@code debezium-storage-jdbc} on the
- * classpath (optional dependencies of the SDK) and PostgreSQL with {@code wal_level=logical}. Run one relay per
- * database: a second one cannot take the active slot (Debezium fails and stops).
+ * <p>Runs on the {@link CdcRunner} of {@code sagaflow-cdc} (an optional dependency of the SDK: add it), restarted
+ * with a backoff when the connection to the database is lost. Needs PostgreSQL with {@code wal_level=logical}. Run
+ * one relay per database: a second one cannot take the active slot (its connector fails and retries).
  */
 public final class LocalOutboxRelay implements AutoCloseable {
 
@@ -73,22 +74,28 @@ public final class LocalOutboxRelay implements AutoCloseable {
         }
     }
 
+    /** A restart waits 2 s, then longer while the database stays away. */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
+
     private final Options options;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "sagaflow-local-outbox-relay"));
-    private final DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
+    private final CdcRunner runner;
+    private final UntilAccepted untilAcknowledged;
     private volatile boolean running = true;
 
     private LocalOutboxRelay(Options options) {
         this.options = options;
         producer = KafkaSetup.producer(options.bootstrapServers());
-        engine = DebeziumEngine.create(Connect.class).using(debeziumProperties()).notifying(this::handleBatch)
-                .using((success, message, error) -> {
-                    if (!success && running) {
-                        LOG.log(Level.SEVERE, "local outbox relay stopped: " + message, error);
+        untilAcknowledged = new UntilAccepted(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                () -> running, "relay stopping with an unacknowledged batch");
+        runner = new CdcRunner(new CdcRunner.Options(cdcConfig(options), this::handleBatch, Clock.systemUTC(), RESTART,
+                "sagaflow-local-outbox-relay", () -> true, new CdcRunner.Events() {
+                    @Override
+                    public void failed(String message, Throwable error, Duration restartIn) {
+                        LOG.log(Level.SEVERE, "local outbox relay stopped: " + message + "; restarting in "
+                                + restartIn.toMillis() + " ms", error);
                     }
-                })
-                .build();
+                }));
     }
 
     /**
@@ -98,7 +105,7 @@ public final class LocalOutboxRelay implements AutoCloseable {
     public static LocalOutboxRelay start(Options options) throws SQLException {
         prepare(options);
         LocalOutboxRelay relay = new LocalOutboxRelay(options);
-        relay.executor.execute(relay.engine);
+        relay.runner.start();
         return relay;
     }
 
@@ -106,85 +113,43 @@ public final class LocalOutboxRelay implements AutoCloseable {
     public static void prepare(Options options) throws SQLException {
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.user(), options.password())) {
             LocalOutbox.createTable(c);
-            if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", options.publication())) {
-                try (Statement st = c.createStatement()) {
-                    // Inserts only: rows are deleted in the transaction that inserted them.
-                    st.execute("CREATE PUBLICATION " + identifier(options.publication()) + " FOR TABLE "
-                            + LocalOutbox.TABLE + " WITH (publish = 'insert')");
-                }
-            }
-            if (!exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", options.slot())) {
-                try (PreparedStatement st = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
-                    st.setString(1, options.slot());
-                    st.execute();
-                }
-            }
+            ReplicationSlots.ensure(c, source(options), LocalOutbox.TABLE);
         }
     }
 
-    private static boolean exists(Connection c, String sql, String name) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, name);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        }
+    /** Relay health: the connector runs, or waits for its restart after losing the database. */
+    public CdcRunner.Status status() {
+        return runner.status();
     }
 
-    private static String identifier(String name) {
-        if (!name.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("a publication name must match [a-z_][a-z0-9_]*, was " + name);
-        }
-        return name;
-    }
-
-    private Properties debeziumProperties() {
+    private static Source.Postgres source(Options options) {
         URI db = URI.create(options.jdbcUrl().substring("jdbc:".length()));
-        Properties p = new Properties();
-        p.setProperty("name", "sagaflow-local-outbox-" + options.slot());
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-        p.setProperty("offset.storage.jdbc.connection.url", options.jdbcUrl());
-        p.setProperty("offset.storage.jdbc.connection.user", options.user());
-        // The JDBC offset store refuses an empty password, even where the server asks for none (trust auth).
-        p.setProperty("offset.storage.jdbc.connection.password", options.password().isEmpty() ? "unused" : options.password());
-        p.setProperty("offset.storage.jdbc.table.name", options.offsetTable());
-        p.setProperty("offset.flush.interval.ms", "1000");
-        p.setProperty("database.hostname", db.getHost());
-        p.setProperty("database.port", String.valueOf(db.getPort() < 0 ? 5432 : db.getPort()));
-        p.setProperty("database.user", options.user());
-        p.setProperty("database.password", options.password());
-        p.setProperty("database.dbname", db.getPath().substring(1));
-        p.setProperty("topic.prefix", "sagaflow-local");
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", options.slot());
-        p.setProperty("publication.name", options.publication());
-        p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("table.include.list", "public." + LocalOutbox.TABLE);
-        p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("poll.interval.ms", "10");
-        return p;
+        return new Source.Postgres(db.getHost(), db.getPort() < 0 ? 5432 : db.getPort(), db.getPath().substring(1),
+                options.user(), options.password(), options.slot(), options.publication(),
+                Source.Publication.CREATED_UP_FRONT);
     }
 
-    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
-                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
-            throws InterruptedException {
+    private static CdcConfig cdcConfig(Options options) {
+        return new CdcConfig("sagaflow-local-outbox-" + options.slot(), "sagaflow-local", source(options),
+                "public." + LocalOutbox.TABLE, CdcConfig.SnapshotMode.NO_DATA,
+                new OffsetStore.Jdbc(new JdbcTable(options.jdbcUrl(), options.user(), options.password(),
+                        options.offsetTable())),
+                Duration.ofMillis(10), Duration.ofSeconds(1), Map.of());
+    }
+
+    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records) throws InterruptedException {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
         for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
             toKafka(change.value()).ifPresent(out::add);
         }
         sendUntilAcknowledged(out);
-        for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
-            committer.markProcessed(change);
-        }
-        committer.markBatchFinished();
     }
 
     /** The Kafka record of an inserted row; empty for anything else (heartbeats, other operations). */
-    private static java.util.Optional<ProducerRecord<byte[], byte[]>> toKafka(SourceRecord change) {
+    private static Optional<ProducerRecord<byte[], byte[]>> toKafka(SourceRecord change) {
         if (!(change.value() instanceof Struct envelope) || envelope.schema().field("after") == null
                 || envelope.getStruct("after") == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Struct row = envelope.getStruct("after");
         String payload = row.getString("payload");
@@ -200,33 +165,21 @@ public final class LocalOutboxRelay implements AutoCloseable {
                 LOG.warning("headers of outbox row " + row.get("id") + " are not JSON; sent without them");
             }
         }
-        return java.util.Optional.of(record);
+        return Optional.of(record);
     }
 
     /** Kafka down is no reason to skip a row: keep trying, the position waits. */
     private void sendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
-        long backoff = 100;
-        while (true) {
-            try {
-                List<Future<?>> acks = new ArrayList<>(out.size());
-                for (ProducerRecord<byte[], byte[]> record : out) {
-                    acks.add(producer.send(record));
-                }
-                for (Future<?> ack : acks) {
-                    ack.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (!running) {
-                    throw new InterruptedException("relay stopping with an unacknowledged batch");
-                }
-                LOG.warning("relaying " + out.size() + " records failed (" + e.getMessage() + "); retrying in " + backoff + " ms");
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+        untilAcknowledged.run(() -> {
+            List<Future<?>> acks = new ArrayList<>(out.size());
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                acks.add(producer.send(record));
             }
-        }
+            for (Future<?> ack : acks) {
+                ack.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }, (e, retryIn) -> LOG.warning("relaying " + out.size() + " records failed (" + e.getMessage()
+                + "); retrying in " + retryIn.toMillis() + " ms"));
     }
 
     private static byte[] utf8(String s) {
@@ -237,9 +190,7 @@ public final class LocalOutboxRelay implements AutoCloseable {
     @Override
     public void close() throws Exception {
         running = false;
-        engine.close();
-        executor.shutdown();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
+        runner.close(Duration.ofSeconds(10));
         producer.close(Duration.ofSeconds(5));
     }
 }

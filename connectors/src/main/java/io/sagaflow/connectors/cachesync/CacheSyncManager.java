@@ -9,6 +9,7 @@ import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,15 +32,17 @@ public class CacheSyncManager {
     private final MeterRegistry metrics;
     private final JdbcTarget engineDb;
     private final String nodeId;
+    private final Clock clock;
     private final Map<String, CacheSyncRunner> runners = new ConcurrentHashMap<>();
 
-    public CacheSyncManager(SagaflowConfig config, Redis redis, MeterRegistry metrics,
+    public CacheSyncManager(SagaflowConfig config, Redis redis, MeterRegistry metrics, Clock clock,
                             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
                             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String user,
                             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.config = config;
         this.redis = redis;
         this.metrics = metrics;
+        this.clock = clock;
         this.engineDb = JdbcTarget.parse(jdbcUrl, user, password.orElse(""));
         this.nodeId = config.nodeId().orElse(ManagementFactory.getRuntimeMXBean().getName());
     }
@@ -58,7 +61,7 @@ public class CacheSyncManager {
         if (current != null) {
             current.stop();
         }
-        CacheSyncRunner runner = new CacheSyncRunner(flow, config.cacheSync(), engineDb, redis, metrics, nodeId);
+        CacheSyncRunner runner = new CacheSyncRunner(flow, config.cacheSync(), engineDb, redis, metrics, nodeId, clock);
         runners.put(name, runner);
         runner.start();
         LOG.infof("cache sync %s version %d started (%s)", name, flow.id().version(), runner.sourceDescription());

@@ -1,120 +1,112 @@
 package io.sagaflow.connectors.cachesync;
 
-import io.sagaflow.connectors.internal.Leadership;
-import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
-import io.debezium.engine.DebeziumEngine;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
+import io.sagaflow.cdc.Backoff;
+import io.sagaflow.cdc.CdcRunner;
+import io.sagaflow.cdc.ReplicationSlots;
+import io.sagaflow.cdc.UntilAccepted;
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.internal.Leadership;
 import io.sagaflow.connectors.outbox.JdbcTarget;
 import io.sagaflow.dsl.model.CacheSyncFlow;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jboss.logging.Logger;
 
 /**
- * One deployed CacheSync: the node holding the sync's advisory lock (on the engine database) runs a Debezium
- * embedded connector on the source table and applies each batch to Redis before committing its offsets; every
- * node can reconcile. Positions, marker and status live in Redis under {@code <redisPrefix><name>:}.
+ * One deployed CacheSync: the node holding the sync's advisory lock (on the engine database) runs its change stream
+ * ({@link CdcRunner}, see {@link SyncConnector}) and applies each batch to Redis before its offsets may be committed;
+ * every node can reconcile. This class is the sync's lifecycle and ownership; the pieces are {@link ChangeMapper}
+ * (records to Redis changes), {@link RedisApplier} (positions and values), {@link SyncRedisState} (marker, last
+ * reconcile), {@link SyncLag}, {@link SyncMetrics} and {@link ReconcileSchedule}.
  */
 final class CacheSyncRunner {
 
     private static final Logger LOG = Logger.getLogger(CacheSyncRunner.class);
+    /** A restart waits 2 s, then longer while the source stays away. */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    private static final Backoff REDIS_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
     final CacheSyncFlow flow;
     final String name;
     private final SagaflowConfig.CacheSync config;
     private final JdbcTarget engineDb;
     private final SourceDb source;
-    private final Redis redis;
-    private final RowCodec codec;
     private final RedisApplier applier;
     private final Reconciler reconciler;
+    private final ChangeMapper mapper;
+    private final SyncRedisState redisState;
+    private final SyncLag lag;
+    private final SyncMetrics metrics;
+    private final ReconcileSchedule reconcileSchedule;
+    private final UntilAccepted untilRedisAccepted;
     private final String ident;
-    private final String posKey;
-    private final String markerKey;
-    private final String statusKey;
     private final String nodeId;
-
-    private final Counter appliedCounter;
-    private final Counter errorCounter;
-    private final Timer visible;
-    private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
-    private final MeterRegistry metrics;
-
-    private final ExecutorService engineExecutor;
+    private final CdcRunner cdc;
     private final ScheduledExecutorService background;
     private final Leadership leadership;
-    private volatile boolean running;
-    private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
-    private volatile String state = "STOPPED";
-    private volatile long pendingSince;
-    private volatile long lastLagMillis;
     private final AtomicLong applied = new AtomicLong();
-    private volatile String markerValue;
-    private volatile Instant nextReconcile;
+    private volatile boolean running;
+    private volatile SyncState state = SyncState.STOPPED;
 
     CacheSyncRunner(CacheSyncFlow flow, SagaflowConfig.CacheSync config, JdbcTarget engineDb, Redis redis,
-                    MeterRegistry metrics, String nodeId) {
+                    MeterRegistry registry, String nodeId, Clock clock) {
         this.flow = flow;
         this.name = flow.id().name();
         this.config = config;
         this.engineDb = engineDb;
         this.source = SourceDb.of(flow.source(), engineDb);
-        this.redis = redis;
-        this.metrics = metrics;
         this.nodeId = nodeId;
-        this.codec = new RowCodec(flow);
         this.ident = identifier(config.slotPrefix() + name);
-        this.posKey = config.redisPrefix() + name + ":pos";
-        this.markerKey = config.redisPrefix() + name + ":marker";
-        this.statusKey = config.redisPrefix() + name + ":status";
-        this.applier = new RedisApplier(redis, posKey, flow.ttl().map(Duration::toMillis).orElse(0L),
-                flow.value().format() == CacheSyncFlow.Format.HASH);
+        RowCodec codec = new RowCodec(flow);
+        this.applier = new RedisApplier(redis, SyncRedisState.positionsKey(config.redisPrefix(), name),
+                flow.ttl().map(Duration::toMillis).orElse(0L), flow.value().format() == CacheSyncFlow.Format.HASH);
         this.reconciler = new Reconciler(flow, source, codec, applier, config);
-        Tags tags = Tags.of("sync", name);
-        this.appliedCounter = Counter.builder("sagaflow.cachesync.applied").tags(tags)
-                .description("changes applied to Redis").register(metrics);
-        this.errorCounter = Counter.builder("sagaflow.cachesync.errors").tags(tags)
-                .description("failed attempts to apply a batch or run a reconcile").register(metrics);
-        this.visible = Timer.builder("sagaflow.cachesync.visible").tags(tags)
-                .description("from the source commit to Redis acknowledging the change")
-                .publishPercentiles(0.5, 0.99).register(metrics);
-        meters.add(appliedCounter);
-        meters.add(errorCounter);
-        meters.add(visible);
-        meters.add(Gauge.builder("sagaflow.cachesync.lag", this, r -> r.lagMillis()).tags(tags)
-                .baseUnit("milliseconds").description("age of the oldest change not yet in Redis").register(metrics));
-        this.engineExecutor = Executors.newSingleThreadExecutor(r -> new Thread(r, "sagaflow-cachesync-" + name));
+        this.mapper = new ChangeMapper(name, source.postgres(), codec);
+        this.redisState = new SyncRedisState(applier, config.redisPrefix(), name, nodeId);
+        this.lag = new SyncLag(clock);
+        this.metrics = new SyncMetrics(registry, name, lag);
+        this.reconcileSchedule = new ReconcileSchedule(flow.reconcile().every(), clock);
+        this.untilRedisAccepted = new UntilAccepted(REDIS_RETRY, () -> running && owner(),
+                "cache sync stopping with an unacknowledged batch");
+        this.cdc = new CdcRunner(new CdcRunner.Options(SyncConnector.config(flow, config, engineDb, source, ident),
+                this::handleBatch, clock, RESTART, "sagaflow-cachesync-" + name, this::owner, new CdcRunner.Events() {
+                    @Override
+                    public void starting() {
+                        state = SyncState.STARTING;
+                    }
+
+                    @Override
+                    public void taskStarted() {
+                        if (state == SyncState.STARTING) {
+                            state = SyncState.RUNNING;
+                        }
+                    }
+
+                    @Override
+                    public void failed(String message, Throwable error, Duration restartIn) {
+                        metrics.error();
+                        state = SyncState.RESTARTING;
+                        LOG.warnf(error, "cache sync %s stopped (%s); restarting in %d ms", name, message,
+                                restartIn.toMillis());
+                    }
+                }));
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sagaflow-cachesync-reconcile-" + name);
             t.setDaemon(true);
@@ -131,9 +123,9 @@ final class CacheSyncRunner {
 
                     @Override
                     public void lost() {
-                        stopEngine();
+                        cdc.stop();
                         if (running) {
-                            state = "STANDBY";
+                            state = SyncState.STANDBY;
                         }
                     }
                 });
@@ -141,8 +133,7 @@ final class CacheSyncRunner {
 
     /** A SQL identifier from a sync name: lower case, [a-z0-9_], at most 50 characters. */
     static String identifier(String text) {
-        String s = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        return s.length() > 50 ? s.substring(0, 50) : s;
+        return SyncConnector.identifier(text);
     }
 
     String sourceDescription() {
@@ -156,7 +147,7 @@ final class CacheSyncRunner {
             return;
         }
         running = true;
-        state = "STANDBY";
+        state = SyncState.STANDBY;
         leadership.start("sagaflow-cachesync-leadership-" + name);
         background.scheduleWithFixedDelay(this::ownerChores, config.markerCheck().toMillis(),
                 config.markerCheck().toMillis(), TimeUnit.MILLISECONDS);
@@ -169,9 +160,9 @@ final class CacheSyncRunner {
         running = false;
         leadership.stop(Duration.ofSeconds(30));
         background.shutdownNow();
-        engineExecutor.shutdown();
-        meters.forEach(metrics::remove);
-        state = "STOPPED";
+        cdc.close();
+        metrics.remove();
+        state = SyncState.STOPPED;
     }
 
     boolean owner() {
@@ -181,18 +172,15 @@ final class CacheSyncRunner {
     /** Just became the owner: take the slot from a dead owner, check the cache, start streaming. */
     private void takeOver() throws SQLException {
         if (source.postgres()) {
-            // A session still streaming from the slot belongs to a dead owner: end it so we can take the slot now.
-            try (Connection c = source.connect(); PreparedStatement st = c.prepareStatement(
-                    "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
-                st.setString(1, ident);
-                st.execute();
+            try (Connection c = source.connect()) {
+                ReplicationSlots.endStreamingSession(c, ident);
             }
         }
         boolean firstStart = !offsetsExist();
         LOG.infof("this node owns cache sync %s (%s -> Redis)%s", name, sourceDescription(),
                 firstStart ? ", initial load" : "");
         checkMarker(!firstStart);
-        startEngine();
+        cdc.start();
     }
 
     private boolean offsetsExist() {
@@ -214,269 +202,34 @@ final class CacheSyncRunner {
         }
     }
 
-    private synchronized void startEngine() {
-        state = "STARTING";
-        engine = DebeziumEngine.create(Connect.class)
-                .using(debeziumProperties())
-                .notifying(this::handleBatch)
-                .using(new DebeziumEngine.ConnectorCallback() {
-                    @Override
-                    public void taskStarted() {
-                        if ("STARTING".equals(state)) {
-                            state = "RUNNING";
-                        }
-                    }
-                })
-                .using((success, message, error) -> onEngineStopped(message, error))
-                .build();
-        engineExecutor.execute(engine);
-    }
-
-    private synchronized void stopEngine() {
-        DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> current = engine;
-        engine = null;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (Exception e) {
-                LOG.warn("closing the Debezium engine failed", e);
-            }
-        }
-    }
-
-    private void onEngineStopped(String message, Throwable error) {
-        if (!running || !owner() || engine == null) {
-            return;
-        }
-        errorCounter.increment();
-        state = "RESTARTING";
-        LOG.warnf(error, "cache sync %s stopped (%s); restarting in 2 s", name, message);
-        Thread restarter = new Thread(() -> {
-            try {
-                Thread.sleep(2000);
-                synchronized (this) {
-                    if (running && owner()) {
-                        stopEngine();
-                        startEngine();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sagaflow-cachesync-restart-" + name);
-        restarter.setDaemon(true);
-        restarter.start();
-    }
-
-    Properties debeziumProperties() {
-        Properties p = new Properties();
-        String engineUser = engineDb.user();
-        String enginePassword = engineDb.password().isEmpty() ? "unused" : engineDb.password();
-        p.setProperty("name", "sagaflow-cachesync-" + ident);
-        p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-        p.setProperty("offset.storage.jdbc.connection.url", engineDb.jdbcUrl());
-        p.setProperty("offset.storage.jdbc.connection.user", engineUser);
-        p.setProperty("offset.storage.jdbc.connection.password", enginePassword);
-        p.setProperty("offset.storage.jdbc.table.name", ident + "_offsets");
-        p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetFlushInterval().toMillis()));
-        p.setProperty("poll.interval.ms", String.valueOf(config.pollInterval().toMillis()));
-        p.setProperty("topic.prefix", ident);
-        p.setProperty("database.hostname", source.host());
-        p.setProperty("database.port", String.valueOf(source.port()));
-        p.setProperty("database.user", source.user());
-        p.setProperty("database.password", source.password());
-        p.setProperty("table.include.list", flow.source().table().toString());
-        p.setProperty("snapshot.mode", "initial");
-        p.setProperty("decimal.handling.mode", "string");
-        p.setProperty("tombstones.on.delete", "false");
-        p.setProperty("errors.max.retries", "-1");
-        if (source.postgres()) {
-            p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-            p.setProperty("database.dbname", source.database());
-            p.setProperty("plugin.name", "pgoutput");
-            p.setProperty("slot.name", ident);
-            p.setProperty("publication.name", ident);
-            p.setProperty("publication.autocreate.mode", "filtered");
-        } else {
-            p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
-            p.setProperty("database.server.id", String.valueOf(100_000 + Math.floorMod(ident.hashCode(), 1_000_000)));
-            p.setProperty("database.include.list", flow.source().table().qualifier());
-            p.setProperty("database.ssl.mode", "disable");
-            p.setProperty("snapshot.locking.mode", "none");
-            p.setProperty("include.schema.changes", "false");
-            p.setProperty("schema.history.internal", "io.debezium.storage.jdbc.history.JdbcSchemaHistory");
-            p.setProperty("schema.history.internal.jdbc.connection.url", engineDb.jdbcUrl());
-            p.setProperty("schema.history.internal.jdbc.connection.user", engineUser);
-            p.setProperty("schema.history.internal.jdbc.connection.password", enginePassword);
-            p.setProperty("schema.history.internal.jdbc.schema.history.table.name", ident + "_history");
-            p.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
-        }
-        return p;
-    }
-
     // ------------------------------------------------------------------ applying changes
 
-    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
-                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
-            throws InterruptedException {
-        List<RedisApplier.Change> changes = new ArrayList<>(records.size());
-        List<Long> commitTimes = new ArrayList<>(records.size());
-        long oldest = Long.MAX_VALUE;
-        boolean snapshot = false;
-        for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
-            SourceRecord r = change.value();
-            if (r == null || !(r.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
-                continue;
-            }
-            String op = envelope.getString("op");
-            Struct src = envelope.getStruct("source");
-            boolean fromSnapshot = isSnapshot(src);
-            snapshot |= fromSnapshot;
-            String position = position(r, src, fromSnapshot);
-            Map<String, Object> before = row(envelope, "before");
-            Map<String, Object> after = row(envelope, "after");
-            switch (op) {
-                case "c", "r", "u" -> {
-                    if (after == null) {
-                        continue;
-                    }
-                    String key = codec.key(after);
-                    if (before != null && codec.hasKey(before) && !codec.key(before).equals(key)) {
-                        changes.add(new RedisApplier.Change('d', codec.key(before), position, List.of()));
-                    }
-                    changes.add(new RedisApplier.Change('u', key, position, codec.value(after)));
-                }
-                case "d" -> {
-                    if (before == null || !codec.hasKey(before)) {
-                        LOG.warnf("cache sync %s: a delete without the key's columns (set REPLICA IDENTITY FULL or key"
-                                + " on the primary key); the reconcile will remove the key", name);
-                        continue;
-                    }
-                    changes.add(new RedisApplier.Change('d', codec.key(before), position, List.of()));
-                }
-                default -> {
-                    continue;
-                }
-            }
-            Long ts = src.getInt64("ts_ms");
-            if (ts != null && !fromSnapshot) {
-                commitTimes.add(ts);
-                oldest = Math.min(oldest, ts);
-            }
+    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records) throws InterruptedException {
+        ChangeMapper.Batch batch = mapper.map(records);
+        if (batch.snapshot() && state != SyncState.SNAPSHOT) {
+            state = SyncState.SNAPSHOT;
+        } else if (!batch.snapshot() && state == SyncState.SNAPSHOT) {
+            state = SyncState.RUNNING;
         }
-        if (snapshot && !"SNAPSHOT".equals(state)) {
-            state = "SNAPSHOT";
-        } else if (!snapshot && "SNAPSHOT".equals(state)) {
-            state = "RUNNING";
-        }
-        pendingSince = oldest == Long.MAX_VALUE ? 0 : oldest;
-        applyUntilAcknowledged(changes);
-        long now = System.currentTimeMillis();
-        for (Long ts : commitTimes) {
-            visible.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
-        }
-        lastLagMillis = pendingSince == 0 ? 0 : now - pendingSince;
-        pendingSince = 0;
-        applied.addAndGet(changes.size());
-        appliedCounter.increment(changes.size());
-        for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
-            committer.markProcessed(change);
-        }
-        committer.markBatchFinished();
+        lag.pending(batch.commitTimes());
+        applyUntilAcknowledged(batch.changes());
+        lag.acknowledged(batch.commitTimes(), metrics::visible);
+        applied.addAndGet(batch.changes().size());
+        metrics.applied(batch.changes().size());
     }
 
     /** Redis down is not a reason to skip a change: keep trying, the offsets wait. */
     private void applyUntilAcknowledged(List<RedisApplier.Change> changes) throws InterruptedException {
-        long backoff = 100;
-        String before = state;
-        while (true) {
-            try {
-                applier.apply(changes);
-                if ("REDIS_DOWN".equals(state)) {
-                    state = "RUNNING".equals(before) || "REDIS_DOWN".equals(before) ? "RUNNING" : before;
-                }
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (!running || !owner()) {
-                    throw new InterruptedException("cache sync stopping with an unacknowledged batch");
-                }
-                errorCounter.increment();
-                state = "REDIS_DOWN";
-                LOG.warnf("cache sync %s: applying %d changes to Redis failed (%s); retrying in %d ms", name,
-                        changes.size(), e.getMessage(), backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 2000);
-            }
+        SyncState before = state;
+        untilRedisAccepted.run(() -> applier.apply(changes), (e, retryIn) -> {
+            metrics.error();
+            state = SyncState.REDIS_DOWN;
+            LOG.warnf("cache sync %s: applying %d changes to Redis failed (%s); retrying in %d ms", name,
+                    changes.size(), e.getMessage(), retryIn.toMillis());
+        });
+        if (state == SyncState.REDIS_DOWN) {
+            state = before == SyncState.RUNNING || before == SyncState.REDIS_DOWN ? SyncState.RUNNING : before;
         }
-    }
-
-    private static boolean isSnapshot(Struct src) {
-        if (src.schema().field("snapshot") == null) {
-            return false;
-        }
-        Object s = src.get("snapshot");
-        return s != null && !"false".equals(s.toString());
-    }
-
-    /**
-     * The change's place in the source's commit order, as a string that compares in that order. Snapshot rows
-     * ("0...") are older than every streamed change ("1..."). PostgreSQL: (last commit LSN before this
-     * transaction, LSN of the change): both grow in commit order, the second inside a transaction. MariaDB:
-     * (binlog file, position of the transaction, event inside it, row inside the event).
-     */
-    String position(SourceRecord r, Struct src, boolean fromSnapshot) {
-        Map<String, ?> offset = r.sourceOffset();
-        String phase = fromSnapshot ? "0" : "1";
-        if (source.postgres()) {
-            long commit = fromSnapshot ? 0 : number(offset.get("lsn_commit"));
-            long lsn = src.schema().field("lsn") != null && src.get("lsn") != null ? src.getInt64("lsn")
-                    : number(offset.get("lsn"));
-            return phase + String.format("%016x%016x", commit, lsn);
-        }
-        String file = String.valueOf(offset.get("file"));
-        long fileNo = 0;
-        int dot = file.lastIndexOf('.');
-        if (dot >= 0) {
-            try {
-                fileNo = Long.parseLong(file.substring(dot + 1));
-            } catch (NumberFormatException ignored) {
-                // not numbered
-            }
-        }
-        long row = src.schema().field("row") != null && src.get("row") != null ? ((Number) src.get("row")).longValue() : 0;
-        return phase + String.format("%010d%020d%010d%010d", fileNo, number(offset.get("pos")),
-                number(offset.get("event")), row);
-    }
-
-    private static long number(Object o) {
-        if (o instanceof Number n) {
-            return n.longValue();
-        }
-        if (o == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(o.toString());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static Map<String, Object> row(Struct envelope, String field) {
-        if (envelope.schema().field(field) == null) {
-            return null;
-        }
-        Struct s = envelope.getStruct(field);
-        if (s == null) {
-            return null;
-        }
-        Map<String, Object> m = new HashMap<>();
-        for (Field f : s.schema().fields()) {
-            m.put(f.name(), s.get(f));
-        }
-        return m;
     }
 
     // ------------------------------------------------------------------ marker, reconcile, status
@@ -488,14 +241,11 @@ final class CacheSyncRunner {
         }
         try {
             checkMarker(true);
-            if (nextReconcile == null) {
-                nextReconcile = Instant.now().plus(flow.reconcile().every());
-            } else if (Instant.now().isAfter(nextReconcile)) {
-                nextReconcile = Instant.now().plus(flow.reconcile().every());
+            if (reconcileSchedule.due()) {
                 runReconcile("periodic");
             }
         } catch (Exception e) {
-            errorCounter.increment();
+            metrics.error();
             LOG.debugf("cache sync %s: background check failed: %s", name, e.getMessage());
         }
     }
@@ -504,21 +254,15 @@ final class CacheSyncRunner {
      * Redis keeps nothing on disk: a marker key written when this node took the sync disappears when Redis loses
      * its data. Then the cache is rebuilt by a full reconcile (every row written again).
      */
-    private synchronized void checkMarker(boolean rebuildIfMissing) {
+    private void checkMarker(boolean rebuildIfMissing) {
         try {
-            Response exists = applier.send(Request.cmd(Command.EXISTS).arg(markerKey));
-            if (exists != null && exists.toInteger() == 1 && markerValue != null) {
-                return;
-            }
-            boolean missing = exists == null || exists.toInteger() == 0;
-            markerValue = UUID.randomUUID().toString();
-            applier.send(Request.cmd(Command.SET).arg(markerKey).arg(nodeId + " " + markerValue));
-            if (missing && rebuildIfMissing) {
-                LOG.warnf("cache sync %s: Redis lost its data (marker %s gone); rebuilding from the table", name, markerKey);
+            if (redisState.ensureMarker() && rebuildIfMissing) {
+                LOG.warnf("cache sync %s: Redis lost its data (marker %s gone); rebuilding from the table", name,
+                        redisState.markerKey());
                 background.execute(() -> runReconcile("rebuild"));
             }
         } catch (Exception e) {
-            errorCounter.increment();
+            metrics.error();
             LOG.debugf("cache sync %s: marker check failed: %s", name, e.getMessage());
         }
     }
@@ -532,48 +276,36 @@ final class CacheSyncRunner {
     private Reconciler.Result runReconcile(String why) {
         try {
             Reconciler.Result r = reconciler.run();
-            metrics.counter("sagaflow.cachesync.reconcile.missing", "sync", name).increment(r.missing());
-            metrics.counter("sagaflow.cachesync.reconcile.stale", "sync", name).increment(r.stale());
-            metrics.counter("sagaflow.cachesync.reconcile.extra", "sync", name).increment(r.extra());
-            applier.send(Request.cmd(Command.HSET).arg(statusKey)
-                    .arg("reconcileAt").arg(r.at().toString())
-                    .arg("missing").arg(r.missing()).arg("stale").arg(r.stale()).arg("extra").arg(r.extra()));
+            metrics.reconciled(r);
+            redisState.recordReconcile(r);
             LOG.infof("cache sync %s: reconcile (%s) compared %d rows: %d missing, %d stale, %d extra, repaired",
                     name, why, r.rows(), r.missing(), r.stale(), r.extra());
             return r;
         } catch (Exception e) {
-            errorCounter.increment();
+            metrics.error();
             throw new IllegalStateException("reconcile of cache sync " + name + " failed: " + e.getMessage(), e);
         }
     }
 
     long lagMillis() {
-        long p = pendingSince;
-        return p > 0 ? Math.max(lastLagMillis, System.currentTimeMillis() - p) : lastLagMillis;
+        return lag.millis();
     }
 
     /** What GET /api/cache-syncs/{name} shows. */
     Map<String, Object> status() {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
         out.put("version", flow.id().version());
         out.put("source", Map.of("database", flow.source().database().yamlName(), "url", source.describe(),
                 "table", flow.source().table().toString()));
-        out.put("state", owner() ? state : "STANDBY");
+        out.put("state", owner() ? state.name() : SyncState.STANDBY.name());
         out.put("owner", owner() ? nodeId : null);
         out.put("lag", owner() ? Duration.ofMillis(lagMillis()).toString() : null);
         out.put("lagMillis", owner() ? lagMillis() : null);
         out.put("applied", applied.get());
         Map<String, Object> last = null;
         try {
-            Response r = applier.send(Request.cmd(Command.HGETALL).arg(statusKey));
-            if (r != null && r.size() > 0 && r.getKeys().contains("reconcileAt")) {
-                last = new java.util.LinkedHashMap<>();
-                last.put("at", r.get("reconcileAt").toString());
-                last.put("missing", r.get("missing").toLong());
-                last.put("stale", r.get("stale").toLong());
-                last.put("extra", r.get("extra").toLong());
-            }
+            last = redisState.lastReconcile().orElse(null);
         } catch (Exception e) {
             out.put("redisError", e.getMessage());
         }
@@ -585,8 +317,4 @@ final class CacheSyncRunner {
         return owner() && lagMillis() > config.maxLag().toMillis();
     }
 
-    /** Test hook: the Debezium properties this sync runs with. */
-    String slotName() {
-        return ident;
-    }
 }

@@ -1,15 +1,21 @@
 package io.sagaflow.connectors.outbox;
 
-import io.sagaflow.connectors.internal.Leadership;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.ChangeEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.sagaflow.cdc.Backoff;
+import io.sagaflow.cdc.CdcConfig;
+import io.sagaflow.cdc.CdcRunner;
+import io.sagaflow.cdc.JdbcTable;
+import io.sagaflow.cdc.OffsetStore;
+import io.sagaflow.cdc.ReplicationSlots;
+import io.sagaflow.cdc.Source;
+import io.sagaflow.cdc.UntilAccepted;
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.internal.Leadership;
 import io.sagaflow.connectors.kafka.KafkaClients;
 import io.sagaflow.wire.KafkaHeader;
 import jakarta.annotation.Priority;
@@ -19,16 +25,14 @@ import jakarta.enterprise.inject.Instance;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,19 +58,27 @@ public class OutboxRelay {
     /** The outbox table; its columns are the EventRouter's names plus our header columns. */
     public static final String TABLE = "public.sagaflow_outbox";
 
+    /** A restart waits 2 s (a database restart takes about that), then longer while it stays away. */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    private static final Backoff SINK_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+
     private final SagaflowConfig config;
     private final KafkaClients kafka;
     private final JdbcTarget db;
+    private final Clock clock;
     private final Counter relayed;
     private final Timer batchTime;
     private final List<PublishedListener> listeners;
-    private ExecutorService executor;
+    private final UntilAccepted untilAcknowledged = new UntilAccepted(SINK_RETRY, () -> this.running,
+            "relay stopping with an unacknowledged batch");
+    private final UntilAccepted untilListenersAccepted = new UntilAccepted(SINK_RETRY, () -> this.running,
+            "relay stopping before its listeners accepted a batch");
     private Leadership leadership;
-    private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
+    private volatile CdcRunner runner;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile boolean running;
 
-    public OutboxRelay(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics,
+    public OutboxRelay(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics, Clock clock,
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
                        @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String user,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
@@ -74,6 +86,7 @@ public class OutboxRelay {
         this.config = config;
         this.listeners = listeners.stream().toList();
         this.kafka = kafka;
+        this.clock = clock;
         this.db = JdbcTarget.parse(jdbcUrl, user, password.orElse(""));
         this.relayed = metrics.counter("sagaflow.outbox.relayed");
         this.batchTime = metrics.timer("sagaflow.outbox.batch");
@@ -84,10 +97,23 @@ public class OutboxRelay {
             LOG.info("outbox relay disabled on this node (sagaflow.relay.enabled=false)");
             return;
         }
-        prepareSlotAndPublication();
+        CdcConfig cdcConfig = cdcConfig(config.relay(), db);
+        prepareSlotAndPublication((Source.Postgres) cdcConfig.source());
         running = true;
         producer = kafka.producer("sagaflow-outbox-relay");
-        executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "sagaflow-outbox-relay"));
+        runner = new CdcRunner(new CdcRunner.Options(cdcConfig, this::handleBatch, clock, RESTART,
+                "sagaflow-outbox-relay", this::leader, new CdcRunner.Events() {
+                    @Override
+                    public void starting() {
+                        LOG.infof("outbox relay started: slot %s, publication %s -> Kafka %s", config.relay().slot(),
+                                config.relay().publication(), config.kafka().bootstrapServers());
+                    }
+
+                    @Override
+                    public void failed(String message, Throwable error, Duration restartIn) {
+                        LOG.warnf(error, "outbox relay stopped (%s); restarting in %d ms", message, restartIn.toMillis());
+                    }
+                }));
         // Exactly one node relays: the holder of the slot's advisory lock (connectors.internal.Leadership).
         leadership = new Leadership("sagaflow-relay:" + config.relay().slot(),
                 "the outbox relay (slot " + config.relay().slot() + ")",
@@ -95,13 +121,14 @@ public class OutboxRelay {
                 config.relay().leadershipCheck(), new Leadership.Role() {
                     @Override
                     public void acquired(Connection lockConnection) throws SQLException {
-                        endZombieWalsender(lockConnection);
-                        startEngine();
+                        // Holding the lock, a session still streaming from the slot belongs to a dead node.
+                        ReplicationSlots.endStreamingSession(lockConnection, config.relay().slot());
+                        runner.start();
                     }
 
                     @Override
                     public void lost() {
-                        stopEngine();
+                        runner.stop();
                     }
                 });
         leadership.start("sagaflow-relay-leadership");
@@ -118,14 +145,13 @@ public class OutboxRelay {
         }
         running = false;
         leadership.stop(Duration.ofSeconds(10));
-        stopEngine();
-        executor.shutdown();
+        runner.close();
         producer.close(Duration.ofSeconds(5));
     }
 
-    /** True while this node is the relay leader and Debezium runs. */
+    /** True while this node is the relay leader and Debezium runs (or restarts after losing the database). */
     public boolean running() {
-        return running && leader() && engine != null;
+        return running && leader() && runner.active();
     }
 
     /** True while this node holds the relay's advisory lock. */
@@ -135,70 +161,16 @@ public class OutboxRelay {
 
     /** True when this node runs the relay or stands by for it; false when it should but cannot. */
     public boolean healthy() {
-        return !running || !leader() || engine != null;
+        return !running || !leader() || runner.active();
     }
 
-    /**
-     * Holding the lock, any session still streaming from the slot belongs to a dead node (its walsender lives until
-     * wal_sender_timeout): end it so Debezium can take the slot now.
-     */
-    private void endZombieWalsender(Connection lockConnection) throws SQLException {
-        try (PreparedStatement st = lockConnection.prepareStatement(
-                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
-            st.setString(1, config.relay().slot());
-            st.execute();
-        }
+    /** The relay's connector: state, since when, restarts; empty when the relay is disabled on this node. */
+    public Optional<CdcRunner.Status> status() {
+        CdcRunner r = runner;
+        return r == null ? Optional.empty() : Optional.of(r.status());
     }
 
-    private synchronized void startEngine() {
-        engine = DebeziumEngine.create(Connect.class)
-                .using(debeziumProperties())
-                .notifying(this::handleBatch)
-                .using((success, message, error) -> onEngineStopped(success, message, error))
-                .build();
-        executor.execute(engine);
-        LOG.infof("outbox relay started: slot %s, publication %s -> Kafka %s", config.relay().slot(),
-                config.relay().publication(), config.kafka().bootstrapServers());
-    }
-
-    private synchronized void stopEngine() {
-        DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> current = engine;
-        engine = null;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (Exception e) {
-                LOG.warn("closing the Debezium engine failed", e);
-            }
-        }
-    }
-
-    /** Debezium stops on a lost connection (a database restart); start it again while this node leads. */
-    private void onEngineStopped(boolean success, String message, Throwable error) {
-        if (!running || !leader() || engine == null) {
-            return;
-        }
-        LOG.warnf(error, "outbox relay stopped (%s); restarting in 2 s", message);
-        Thread restarter = new Thread(() -> {
-            try {
-                Thread.sleep(2000);
-                synchronized (this) {
-                    if (running && leader()) {
-                        stopEngine();
-                        startEngine();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sagaflow-outbox-relay-restart");
-        restarter.setDaemon(true);
-        restarter.start();
-    }
-
-    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
-                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
-            throws InterruptedException {
+    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records) throws InterruptedException {
         long started = System.nanoTime();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
         List<PublishedListener.Published> published = new ArrayList<>(records.size());
@@ -215,39 +187,22 @@ public class OutboxRelay {
         // Before the offsets: a crash in between re-publishes the batch and tells the listeners again (harmless),
         // whereas telling them after the offsets could lose the news for good.
         tellUntilAccepted(published);
-        for (ChangeEvent<SourceRecord, SourceRecord> change : records) {
-            committer.markProcessed(change);
-        }
-        committer.markBatchFinished();
         relayed.increment(out.size());
         batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     /** Kafka down is not a reason to drop or skip rows: keep trying, the offsets wait. */
     private void sendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
-        long backoff = 100;
-        while (true) {
-            try {
-                List<Future<?>> acks = new ArrayList<>(out.size());
-                for (ProducerRecord<byte[], byte[]> record : out) {
-                    acks.add(producer.send(record));
-                }
-                for (Future<?> ack : acks) {
-                    ack.get(30, TimeUnit.SECONDS);
-                }
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (!running) {
-                    throw new InterruptedException("relay stopping with an unacknowledged batch");
-                }
-                LOG.warnf("relaying %d records to Kafka failed (%s); retrying in %d ms", out.size(),
-                        e.getMessage(), backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+        untilAcknowledged.run(() -> {
+            List<Future<?>> acks = new ArrayList<>(out.size());
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                acks.add(producer.send(record));
             }
-        }
+            for (Future<?> ack : acks) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
+        }, (e, retryIn) -> LOG.warnf("relaying %d records to Kafka failed (%s); retrying in %d ms", out.size(),
+                e.getMessage(), retryIn.toMillis()));
     }
 
     /** A listener failing (e.g. its database is briefly away) holds the offsets back and is asked again. */
@@ -256,23 +211,9 @@ public class OutboxRelay {
             return;
         }
         for (PublishedListener listener : listeners) {
-            long backoff = 100;
-            while (true) {
-                try {
-                    listener.published(published);
-                    break;
-                } catch (InterruptedException e) {
-                    throw e;
-                } catch (Exception e) {
-                    if (!running) {
-                        throw new InterruptedException("relay stopping before its listeners accepted a batch");
-                    }
-                    LOG.warnf("telling %s about %d published records failed (%s); retrying in %d ms",
-                            listener.getClass().getSimpleName(), published.size(), e.getMessage(), backoff);
-                    Thread.sleep(backoff);
-                    backoff = Math.min(backoff * 2, 5000);
-                }
-            }
+            untilListenersAccepted.run(() -> listener.published(published),
+                    (e, retryIn) -> LOG.warnf("telling %s about %d published records failed (%s); retrying in %d ms",
+                            listener.getClass().getSimpleName(), published.size(), e.getMessage(), retryIn.toMillis()));
         }
     }
 
@@ -293,89 +234,42 @@ public class OutboxRelay {
         return record;
     }
 
-    private Properties debeziumProperties() {
-        SagaflowConfig.Relay relay = config.relay();
-        Properties p = new Properties();
-        p.setProperty("name", "sagaflow-outbox-" + relay.slot());
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-        p.setProperty("offset.storage.jdbc.connection.url", db.jdbcUrl());
-        p.setProperty("offset.storage.jdbc.connection.user", db.user());
-        // The JDBC offset store refuses an empty password even under trust authentication.
-        p.setProperty("offset.storage.jdbc.connection.password", db.password().isEmpty() ? "unused" : db.password());
-        p.setProperty("offset.storage.jdbc.table.name", relay.offsetTable());
+    /**
+     * The relay's change stream. What is the relay's own: the slot created up front, no snapshot (an outbox row
+     * matters once), and the EventRouter with our headers.
+     */
+    static CdcConfig cdcConfig(SagaflowConfig.Relay relay, JdbcTarget db) {
+        Source.Postgres source = new Source.Postgres(db.host(), db.port(), db.database(), db.user(), db.password(),
+                relay.slot(), relay.publication(), Source.Publication.CREATED_UP_FRONT);
+        Map<String, String> extra = new LinkedHashMap<>();
         // When the database goes away, give up on the offset store at once instead of 5 retries 3 s apart: the
         // relay restarts itself, and a lingering replication session would hold up the database's own shutdown.
-        p.setProperty("offset.storage.jdbc.connection.retry.max.attempts", "1");
-        p.setProperty("offset.storage.jdbc.connection.wait.retry.delay.ms", "500");
-        p.setProperty("offset.flush.interval.ms", String.valueOf(relay.offsetFlushInterval().toMillis()));
-        p.setProperty("database.hostname", db.host());
-        p.setProperty("database.port", String.valueOf(db.port()));
-        p.setProperty("database.user", db.user());
-        p.setProperty("database.password", db.password());
-        p.setProperty("database.dbname", db.database());
-        p.setProperty("topic.prefix", "sagaflow");
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", relay.slot());
-        p.setProperty("publication.name", relay.publication());
-        p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("table.include.list", TABLE);
-        p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("poll.interval.ms", String.valueOf(relay.pollInterval().toMillis()));
-        p.setProperty("transforms", "outbox");
-        p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
-        p.setProperty("transforms.outbox.route.by.field", "aggregatetype");
-        p.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
-        p.setProperty("transforms.outbox.table.fields.additional.placement", OutboxHeaders.eventRouterPlacement());
-        return p;
+        extra.put("offset.storage.jdbc.connection.retry.max.attempts", "1");
+        extra.put("offset.storage.jdbc.connection.wait.retry.delay.ms", "500");
+        extra.put("transforms", "outbox");
+        extra.put("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        extra.put("transforms.outbox.route.by.field", "aggregatetype");
+        extra.put("transforms.outbox.route.topic.replacement", "${routedByValue}");
+        extra.put("transforms.outbox.table.fields.additional.placement", OutboxHeaders.eventRouterPlacement());
+        return new CdcConfig("sagaflow-outbox-" + relay.slot(), "sagaflow", source, TABLE,
+                CdcConfig.SnapshotMode.NO_DATA,
+                new OffsetStore.Jdbc(new JdbcTable(db.jdbcUrl(), db.user(), db.password(), relay.offsetTable())),
+                relay.pollInterval(), relay.offsetFlushInterval(), extra);
     }
 
     /**
      * Creates the replication slot and the insert-only publication if missing. Creating the slot here, before
      * the engine accepts work, means every outbox row committed from now on is kept for the relay.
      */
-    private void prepareSlotAndPublication() {
-        SagaflowConfig.Relay relay = config.relay();
+    private void prepareSlotAndPublication(Source.Postgres source) {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", relay.publication())) {
-                try (var st = c.createStatement()) {
-                    // Inserts only: rows are deleted in the transaction that inserted them.
-                    st.execute("CREATE PUBLICATION " + quoteIdent(relay.publication()) + " FOR TABLE " + TABLE
-                            + " WITH (publish = 'insert')");
-                }
-                LOG.infof("created publication %s", relay.publication());
-            }
-            if (!exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", relay.slot())) {
-                try (PreparedStatement st = c.prepareStatement(
-                        "SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
-                    st.setString(1, relay.slot());
-                    st.execute();
-                }
-                LOG.infof("created replication slot %s", relay.slot());
+            if (ReplicationSlots.ensure(c, source, TABLE)) {
+                LOG.infof("created replication slot %s (publication %s)", source.slot(), source.publication());
             }
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("already exists")) {
-                return;   // another node created it at the same moment
-            }
             throw new IllegalStateException("cannot prepare the outbox relay's slot and publication on "
                     + db.jdbcUrl() + ": " + e.getMessage()
                     + " (is wal_level=logical? run scripts/infra.sh up)", e);
         }
-    }
-
-    private static boolean exists(Connection c, String sql, String name) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, name);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static String quoteIdent(String name) {
-        if (!name.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("sagaflow.relay names must match [a-z_][a-z0-9_]*, was " + name);
-        }
-        return name;
     }
 }
