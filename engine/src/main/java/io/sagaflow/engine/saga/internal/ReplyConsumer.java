@@ -56,7 +56,7 @@ public class ReplyConsumer {
     private volatile boolean running;
 
     /** Partitions of the reply topic; 0 until this node started consuming. */
-    int partitionCount() {
+    public int partitionCount() {
         return partitionCount;
     }
 

@@ -63,7 +63,7 @@ public class ReplyOwnership implements NodeHoldings {
         owned(settled);
     }
 
-    void owned(Set<Integer> partitionsOfLiveNodes) {
+    private void owned(Set<Integer> partitionsOfLiveNodes) {
         this.owned = Set.copyOf(partitionsOfLiveNodes);
     }
 
