@@ -8,7 +8,7 @@ state="${SAGAFLOW_HOME:-$HOME/.sagaflow}/demo"
 mkdir -p "$state"
 
 scripts/infra.sh up
-if [ ! -f engine/target/quarkus-app/quarkus-run.jar ] || [ -n "$(find wire dsl participant connectors engine sample-flows -name '*.java' -newer engine/target/quarkus-app/quarkus-run.jar -print -quit 2>/dev/null)" ] \
+if [ ! -f engine/target/quarkus-app/quarkus-run.jar ] || [ -n "$(find wire dsl cdc participant connectors engine sample-flows -name '*.java' -newer engine/target/quarkus-app/quarkus-run.jar -print -quit 2>/dev/null)" ] \
    || [ pom.xml -nt engine/target/quarkus-app/quarkus-run.jar ]; then
   echo "building (first build downloads ~1,300 artifacts, a few minutes) ..."
   scripts/mvn.sh -q install -DskipTests
