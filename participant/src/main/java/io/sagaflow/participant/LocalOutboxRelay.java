@@ -4,6 +4,7 @@ import io.sagaflow.cdc.Backoff;
 import io.sagaflow.cdc.CdcConfig;
 import io.sagaflow.cdc.CdcRunner;
 import io.sagaflow.cdc.JdbcTable;
+import io.sagaflow.cdc.KafkaBatch;
 import io.sagaflow.cdc.OffsetStore;
 import io.sagaflow.cdc.ReplicationSlots;
 import io.sagaflow.cdc.Source;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -170,15 +169,8 @@ public final class LocalOutboxRelay implements AutoCloseable {
 
     /** Kafka down is no reason to skip a row: keep trying, the position waits. */
     private void sendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
-        untilAcknowledged.run(() -> {
-            List<Future<?>> acks = new ArrayList<>(out.size());
-            for (ProducerRecord<byte[], byte[]> record : out) {
-                acks.add(producer.send(record));
-            }
-            for (Future<?> ack : acks) {
-                ack.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }, (e, retryIn) -> LOG.warning("relaying " + out.size() + " records failed (" + e.getMessage()
+        untilAcknowledged.run(() -> KafkaBatch.sendAndAwait(producer, out, ACK_WAIT),
+                (e, retryIn) -> LOG.warning("relaying " + out.size() + " records failed (" + e.getMessage()
                 + "); retrying in " + retryIn.toMillis() + " ms"));
     }
 

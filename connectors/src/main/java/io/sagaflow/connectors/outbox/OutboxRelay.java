@@ -10,6 +10,7 @@ import io.sagaflow.cdc.Backoff;
 import io.sagaflow.cdc.CdcConfig;
 import io.sagaflow.cdc.CdcRunner;
 import io.sagaflow.cdc.JdbcTable;
+import io.sagaflow.cdc.KafkaBatch;
 import io.sagaflow.cdc.OffsetStore;
 import io.sagaflow.cdc.ReplicationSlots;
 import io.sagaflow.cdc.Source;
@@ -33,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,6 +61,8 @@ public class OutboxRelay {
     /** A restart waits 2 s (a database restart takes about that), then longer while it stays away. */
     private static final Backoff RESTART = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(10));
     private static final Backoff SINK_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** How long one record of a batch may wait for its acknowledgement before the batch is tried again. */
+    private static final Duration ACK_WAIT = Duration.ofSeconds(30);
 
     private final SagaflowConfig config;
     private final KafkaClients kafka;
@@ -193,15 +195,8 @@ public class OutboxRelay {
 
     /** Kafka down is not a reason to drop or skip rows: keep trying, the offsets wait. */
     private void sendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
-        untilAcknowledged.run(() -> {
-            List<Future<?>> acks = new ArrayList<>(out.size());
-            for (ProducerRecord<byte[], byte[]> record : out) {
-                acks.add(producer.send(record));
-            }
-            for (Future<?> ack : acks) {
-                ack.get(30, TimeUnit.SECONDS);
-            }
-        }, (e, retryIn) -> LOG.warnf("relaying %d records to Kafka failed (%s); retrying in %d ms", out.size(),
+        untilAcknowledged.run(() -> KafkaBatch.sendAndAwait(producer, out, ACK_WAIT),
+                (e, retryIn) -> LOG.warnf("relaying %d records to Kafka failed (%s); retrying in %d ms", out.size(),
                 e.getMessage(), retryIn.toMillis()));
     }
 
