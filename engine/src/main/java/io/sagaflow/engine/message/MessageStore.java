@@ -2,7 +2,6 @@ package io.sagaflow.engine.message;
 
 
 import io.sagaflow.engine.internal.PageCursor;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.dsl.model.MessageFlow;
@@ -12,7 +11,6 @@ import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
 import io.sagaflow.engine.message.MessageDecision.Effect;
 import io.sagaflow.engine.outbox.Outbox;
-import io.sagaflow.engine.internal.Canonical;
 import io.sagaflow.engine.internal.IdempotencyKey;
 import io.sagaflow.engine.internal.IdempotentCreate;
 import io.sagaflow.engine.internal.IdempotentCreate.Creation;
@@ -32,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

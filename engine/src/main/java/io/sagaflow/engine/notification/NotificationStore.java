@@ -1,6 +1,5 @@
 package io.sagaflow.engine.notification;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.config.SagaflowConfig;
@@ -11,7 +10,6 @@ import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
-import io.sagaflow.engine.internal.Canonical;
 import io.sagaflow.engine.internal.IdempotencyKey;
 import io.sagaflow.engine.internal.IdempotentCreate;
 import io.sagaflow.engine.internal.IdempotentCreate.Creation;
@@ -30,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

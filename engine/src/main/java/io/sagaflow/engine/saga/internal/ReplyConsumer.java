@@ -2,7 +2,6 @@ package io.sagaflow.engine.saga.internal;
 
 import io.sagaflow.engine.internal.Transient;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,12 +11,8 @@ import io.sagaflow.connectors.kafka.KafkaClients;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
-import io.sagaflow.wire.CommandKind;
-import io.sagaflow.wire.KafkaHeader;
-import io.sagaflow.wire.ReplyOutcome;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.Map;
-import io.sagaflow.engine.saga.SagaInput;
 import io.sagaflow.engine.saga.SagaStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
