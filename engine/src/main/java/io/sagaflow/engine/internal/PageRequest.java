@@ -1,5 +1,6 @@
 package io.sagaflow.engine.internal;
 
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Optional;
 
 /**
@@ -12,16 +13,17 @@ public record PageRequest(Optional<PageCursor> after, int limit) {
     public static final int MAX_LIMIT = 500;
 
     public PageRequest {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new DomainFailure.Invalid("invalid-limit", "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
-        }
+        checkLimit(limit);
         after = after == null ? Optional.empty() : after;
     }
 
-    /** From the query parameters {@code after} (a {@code next} cursor or null) and {@code limit}. */
+    /**
+     * From the query parameters {@code after} (a {@code next} cursor or null) and {@code limit}; the limit is
+     * checked first, so a request with both wrong is told about the limit.
+     */
     public static PageRequest of(String after, int limit) {
-        PageRequest checked = new PageRequest(Optional.empty(), limit);
-        return new PageRequest(PageCursor.decode(after), checked.limit());
+        checkLimit(limit);
+        return new PageRequest(PageCursor.decode(after), limit);
     }
 
     /** How many rows a query fetches: one more than the page, to know whether another page follows. */
@@ -30,7 +32,13 @@ public record PageRequest(Optional<PageCursor> after, int limit) {
     }
 
     /** Appends the keyset condition when there is a cursor (see {@link PageCursor#appendTo}). */
-    public void appendTo(StringBuilder sql, io.vertx.mutiny.sqlclient.Tuple params) {
+    public void appendTo(StringBuilder sql, Tuple params) {
         after.ifPresent(cursor -> cursor.appendTo(sql, params));
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new DomainFailure.Invalid("invalid-limit", "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+        }
     }
 }
