@@ -28,7 +28,8 @@
 #     (saga.created_at -> saga.updated_at), PostgreSQL commits per saga (xact_commit delta of the bench
 #     database, raw and net of the idle background), write transactions and WAL bytes per saga, the relay's
 #     and reply consumer's metrics, consumer lag, CPU seconds per process; then, with engine and participants
-#     stopped, pgbench: single-row jsonb INSERT per transaction, 1 client and 8 clients, PGBENCH_S each.
+#     stopped, pgbench: single-row jsonb INSERT per transaction, 1, 8 and 16 clients, PGBENCH_S each, and the
+#     ratio of completed sagas/s to pgbench commits/s at 16 clients (issue 13, target 1).
 #  6. on exit (also Ctrl-C / failure): stops engine and participants, drops the replication slot (once
 #     inactive) and the database, deletes the run's Kafka topics and consumer groups.
 #
@@ -232,7 +233,8 @@ port=$(free_port) || die "no free port found"
 url=http://127.0.0.1:$port
 say "starting the engine on :$port (database $db, slot $slot, replies $reply_topic)"
 # shellcheck disable=SC2086  # BENCH_ENGINE_JAVA_OPTS: extra JVM options, split on spaces (e.g. -XX:StartFlightRecording=...)
-env -u SAGAFLOW_FLOWS_DEPLOY_DIR java ${BENCH_ENGINE_JAVA_OPTS:-} \
+# Security off through the environment (an older build given with -e ignores a variable it does not know).
+SAGAFLOW_SECURITY_ENABLED=false env -u SAGAFLOW_FLOWS_DEPLOY_DIR java ${BENCH_ENGINE_JAVA_OPTS:-} \
   -Dquarkus.http.port="$port" \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" \
   -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:5432/$db" \
@@ -528,7 +530,7 @@ idle_threads_line=$(thread_cpu "$run_dir/engine-threads.idle" "$run_dir/engine-t
 
 # --- 6. pgbench, engine and participants stopped --------------------------------------------------------------
 
-say "stopping engine and participants; pgbench: single-row jsonb INSERT, 1 and 8 clients, $PGBENCH_SECONDS s each"
+say "stopping engine and participants; pgbench: single-row jsonb INSERT, 1, 8 and 16 clients, $PGBENCH_SECONDS s each"
 stop_processes
 q "CREATE TABLE bench_pgbench (id bigserial PRIMARY KEY, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())" >/dev/null
 cat >"$run_dir/pgbench-insert.sql" <<'SQL'
@@ -543,6 +545,7 @@ pgbench_run() {  # pgbench_run CLIENTS -> "tps latency_ms"
 }
 read -r pg1_tps pg1_lat <<<"$(pgbench_run 1)"
 read -r pg8_tps pg8_lat <<<"$(pgbench_run 8)"
+read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 
 # --- 7. report -----------------------------------------------------------------------------------------------
 
@@ -571,7 +574,8 @@ read -r pg8_tps pg8_lat <<<"$(pgbench_run 8)"
   echo "  CPU            $cpu_line"
   echo "  engine threads $threads_line"
   echo "                 in the 5 s pause before the load (% of a core): $idle_threads_line"
-  echo "  pgbench        single-row jsonb INSERT per transaction: 1 client $pg1_tps tps ($pg1_lat ms), 8 clients $pg8_tps tps ($pg8_lat ms)"
+  echo "  pgbench        single-row jsonb INSERT per transaction: 1 client $pg1_tps tps ($pg1_lat ms), 8 clients $pg8_tps tps ($pg8_lat ms), 16 clients $pg16_tps tps ($pg16_lat ms)"
+  echo "  ratio          $(calc '%.3f' "$sagas_per_s / $pg16_tps") completed 3-step sagas/s per pgbench commit/s at 16 clients (issue 13 target 1: >= 1.0)"
   echo "                 -> at $(calc '%.2f' "$commit_basis") write transactions per saga, that commit rate would carry $(calc '%.0f' "$pg1_tps / $commit_basis") sagas/s (1 client), $(calc '%.0f' "$pg8_tps / $commit_basis") (8 clients)"
 } | tee "$run_dir/summary.txt"
 

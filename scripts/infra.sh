@@ -2,7 +2,8 @@
 # Local infrastructure for Sagaflow without Docker: PostgreSQL (logical decoding), Redis,
 # MariaDB (row binlog) and a single-node KRaft Kafka broker run as a plain JVM process.
 #
-#   scripts/infra.sh up [postgres|redis|mariadb|kafka ...]   # default: all four
+#   scripts/infra.sh up [postgres|redis|mariadb|kafka|browser ...]   # default: the first four
+#                                                            # browser: Debian's chromium + chromium-driver
 #   scripts/infra.sh down [SERVICE ...]                      # stops only what `up` started
 #   scripts/infra.sh status
 #
@@ -24,6 +25,8 @@ STARTED_DIR=$SAGAFLOW_HOME/started
 INFRA_TIMEOUT=${INFRA_TIMEOUT:-60}
 
 ALL_SERVICES=(postgres redis mariadb kafka)
+# Not part of "all": only the test suite needs it (the dashboard's browser ITs).
+EXTRA_SERVICES=(browser)
 
 # PostgreSQL: Debezium's pgoutput plugin needs logical WAL and replication slots / WAL senders.
 PG_DB=sagaflow
@@ -567,10 +570,28 @@ status_kafka() {
   fi
 }
 
+# --- browser (the dashboard's ITs drive Debian's Chromium; nothing is downloaded at test time) ----
+
+up_browser() {
+  ensure_package browser chromium chromium
+  ensure_package browser chromedriver chromium-driver
+  status_browser
+}
+
+down_browser() { log browser "packages stay installed"; }
+
+status_browser() {
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+    log browser "$(chromium --version 2>/dev/null | head -1), $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
+  else
+    log browser "not installed (scripts/infra.sh up browser)"
+  fi
+}
+
 # --- main --------------------------------------------------------------------------------------
 
 usage() {
-  echo "usage: $0 up [SERVICE...] | down [SERVICE...] | status   (SERVICE: ${ALL_SERVICES[*]})" >&2
+  echo "usage: $0 up [SERVICE...] | down [SERVICE...] | status   (SERVICE: ${ALL_SERVICES[*]} ${EXTRA_SERVICES[*]})" >&2
   exit 2
 }
 
@@ -578,7 +599,7 @@ usage() {
 select_services() {
   local s
   for s in "$@"; do
-    [[ " ${ALL_SERVICES[*]} " == *" $s "* ]] || { echo "unknown service: $s" >&2; usage; }
+    [[ " ${ALL_SERVICES[*]} ${EXTRA_SERVICES[*]} " == *" $s "* ]] || { echo "unknown service: $s" >&2; usage; }
   done
 }
 

@@ -25,11 +25,20 @@ trap cleanup EXIT INT TERM
 # The notification sample signs with MERCHANT_SECRET (flow merchant-callback); engine and merchant share it.
 : "${MERCHANT_SECRET:=demo-merchant-secret}"
 export HTTP_PORT PARTICIPANTS_JDBC_URL MERCHANT_SECRET KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
-java -cp "sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*" \
+SAGAFLOW_TOKEN=demo-participants-token java -cp "sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*" \
   io.sagaflow.samples.ShopParticipants > "$state/participants.log" 2>&1 &
 pids+=($!)
 
-SAGAFLOW_FLOWS_DEPLOY_DIR="$root/sample-flows/flows" java -jar engine/target/quarkus-app/quarkus-run.jar \
+# The demo login (printed below) and the sample participants' API token: hashes only, as in production (docs/security.md).
+SAGAFLOW_FLOWS_DEPLOY_DIR="$root/sample-flows/flows" java \
+  -Dsagaflow.security.users.demo.password-hash='pbkdf2-sha256:600000:9k0OtM5Kjc2zZxopGB+IOw==:uxRE2Lya818hXuBEaulGqCI2TqEh/vL196PIlOC0f5I=' \
+  -Dsagaflow.security.users.demo.roles=admin \
+  -Dsagaflow.security.tokens.demo-cli.hash=sha256:a1b2fb49d7020319d4bc82089de0904cfd91014d3ec737b227825511396f1439 \
+  -Dsagaflow.security.tokens.demo-cli.roles=admin \
+  -Dsagaflow.security.tokens.sample-participants.hash=sha256:ca738ee3b6c9ad3895b9d058071c1004166b9c31c93c82e2f254a275f62e258b \
+  -Dsagaflow.security.tokens.sample-participants.roles=starter,viewer \
+  -Dsagaflow.security.tokens.sample-participants.flows=loyalty-points,order-checkout,order-hold,merchant-callback \
+  -jar engine/target/quarkus-app/quarkus-run.jar \
   > "$state/engine.log" 2>&1 &
 pids+=($!)
 
@@ -43,22 +52,24 @@ curl -sf http://127.0.0.1:8080/q/health/ready > /dev/null || { echo "the engine 
 cat <<MSG
 
 Sagaflow is running.
+  dashboard     http://127.0.0.1:8080/        (log in as demo / demo; sagas, dead letters, flows, ...)
+  login         user demo / password demo (curl -u demo:demo); API token for the CLI: export SAGAFLOW_TOKEN=demo-cli-token
   engine        http://127.0.0.1:8080        (log: $state/engine.log)
   REST API      http://127.0.0.1:8080/q/openapi   health /q/health   metrics /q/metrics
   participants  http://127.0.0.1:${HTTP_PORT}/journal   (log: $state/participants.log)
   sample flows  $(ls sample-flows/flows | tr '\n' ' ')
 
 Try:
-  curl -s -XPOST localhost:8080/api/sagas -H 'Content-Type: application/json' \\
+  curl -u demo:demo -s -XPOST localhost:8080/api/sagas -H 'Content-Type: application/json' \\
        -d '{"flow":"order-checkout","input":{"orderId":"o-1","amount":42}}'
-  curl -s localhost:8080/api/sagas/<id>            # status, steps
-  curl -s localhost:8080/api/sagas/<id>/events     # the event log
+  curl -u demo:demo -s localhost:8080/api/sagas/<id>            # status, steps
+  curl -u demo:demo -s localhost:8080/api/sagas/<id>/events     # the event log
   # a failure at step 3, compensated: "input":{"orderId":"o-2","simulate":{"inventory":"fail"}}
   curl -s -XPOST localhost:${HTTP_PORT}/shop/orders/o-9/pay -d '{"customer":"ann","amount":250}'   # reliable message
   curl -s localhost:${HTTP_PORT}/shop/loyalty/ann                                                  # 25 points
-  curl -s -XPOST localhost:8080/api/notifications -H 'Content-Type: application/json' \\
+  curl -u demo:demo -s -XPOST localhost:8080/api/notifications -H 'Content-Type: application/json' \\
        -d '{"flow":"merchant-callback","payload":{"orderId":"o-9","simulate":"fail:2"}}'          # 3rd attempt lands
-  curl -s localhost:8080/api/dead-letters                                                          # what gave up
+  curl -u demo:demo -s localhost:8080/api/dead-letters                                                          # what gave up
 
 Ctrl-C stops the engine and the participants (scripts/infra.sh down stops the services it started).
 MSG

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # PostgreSQL wal_level=logical, MariaDB row binlog, redis-server installed: the ITs create and drop their own
-# databases, slots and redis-server processes; Kafka runs in the test JVM.
-scripts/infra.sh up postgres mariadb redis
+# databases, slots and redis-server processes; Kafka runs in the test JVM; the dashboard's ITs drive Debian's Chromium.
+scripts/infra.sh up postgres mariadb redis browser
 scripts/mvn.sh verify "$@"

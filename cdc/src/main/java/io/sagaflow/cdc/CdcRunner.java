@@ -1,5 +1,6 @@
 package io.sagaflow.cdc;
 
+import io.sagaflow.loops.Backoff;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.sagaflow.cdc.internal.DebeziumProperties;

@@ -60,6 +60,42 @@ public final class ReplicationSlots {
         }
     }
 
+    /**
+     * Drops {@code slot} and {@code publication} when nothing streams from the slot; both may be gone already.
+     *
+     * @return false when the slot is still in use (a streaming session holds it): try again later
+     */
+    public static boolean drop(Connection c, String slot, String publication) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            st.setString(1, slot);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getBoolean(1)) {
+                        return false;
+                    }
+                    try (PreparedStatement drop = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                        drop.setString(1, slot);
+                        drop.execute();
+                    } catch (SQLException e) {
+                        // 55006 object_in_use: a session took the slot between the check and the drop.
+                        if ("55006".equals(e.getSQLState())) {
+                            return false;
+                        }
+                        // 42704 undefined_object: another node dropped it a moment before.
+                        if (!"42704".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP PUBLICATION IF EXISTS \"" + publication + "\"");
+        }
+        return true;
+    }
+
     private static boolean exists(Connection c, String sql, String name) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, name);

@@ -1,5 +1,6 @@
 package io.sagaflow.cdc;
 
+import io.sagaflow.loops.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;

@@ -1,5 +1,6 @@
 package io.sagaflow.cdc;
 
+import io.sagaflow.loops.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -52,11 +52,9 @@ final class ValidateCommand implements Callable<Integer> {
     static final int INVALID = 1;
     static final int UNREADABLE = CommandLine.ExitCode.USAGE;
 
-    enum Output { TEXT, JSON }
-
-    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text (default) or json: [{file, line, column, path, code, severity, message, hint}]")
-    private Output output;
+    /** {@code -o json}: [{file, line, column, path, code, severity, message, hint}]; inherited from {@code sagaflow}. */
+    @picocli.CommandLine.ParentCommand
+    private SagaflowCommand root;
 
     @Option(names = "--max-bytes", defaultValue = "" + FlowParser.DEFAULT_MAX_BYTES, paramLabel = "N",
             description = "refuse documents larger than N bytes, like the engine (default: ${DEFAULT-VALUE})")
@@ -110,7 +108,7 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             }
         }
-        if (output == Output.JSON) {
+        if (root.output() == ServerOptions.Output.JSON) {
             printJson(checked);
         } else {
             printText(checked, unreadable);

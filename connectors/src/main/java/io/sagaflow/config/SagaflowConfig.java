@@ -126,6 +126,136 @@ public interface SagaflowConfig {
         int poisonAttempts();
     }
 
+    /** Who may call the API and the dashboard, and as what (docs/security.md). */
+    Security security();
+
+    /** Limits of the REST API (issue 12). */
+    Api api();
+
+    interface Api {
+        /**
+         * Largest request body, in bytes, of every API call but a flow deployment ({@code sagaflow.flows.max-bytes});
+         * over it: 413. ({@code quarkus.http.limits.max-body-size}, 4M, bounds every body, also one sent in chunks.)
+         */
+        @WithDefault("1048576")
+        int maxBodyBytes();
+    }
+
+    interface Security {
+        /**
+         * Require a login for the API, its streams and the dashboard. Off, anyone who reaches the port may do
+         * anything (a test rig); actions are then recorded as done by {@code anonymous}.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Users who log in with a password (dashboard form, or HTTP Basic for scripts), e.g.
+         * {@code sagaflow.security.users.ann.password-hash=pbkdf2-sha256:...} and {@code .roles=operator}.
+         */
+        Map<String, User> users();
+
+        /**
+         * API tokens for scripts, the CLI, participants and producers ({@code Authorization: Bearer <token>}), by a
+         * name that the audit shows, e.g. {@code sagaflow.security.tokens.shop.hash=sha256:<hex>},
+         * {@code .roles=starter}, {@code .flows=order-checkout,loyalty-points}.
+         */
+        Map<String, Token> tokens();
+
+        /**
+         * The key that signs dashboard session cookies (at least 32 characters; from the environment or a file).
+         * Absent, each node makes a random one at start: sessions then end with a restart and hold on one node only.
+         */
+        Optional<String> sessionSecret();
+
+        /** How long a dashboard login lasts. */
+        @WithDefault("8h")
+        Duration sessionTtl();
+
+        /**
+         * Changes (POST, PUT, DELETE) a principal may make a second; over it: 429 with {@code Retry-After}. A user
+         * or token may have its own ({@code .writes-per-second}). Applies to authenticated principals.
+         */
+        @WithDefault("50")
+        double writesPerSecond();
+
+        /** Changes a principal may make at once before {@code writes-per-second} applies. */
+        @WithDefault("100")
+        int writeBurst();
+
+        /** A user who logs in with a password. */
+        interface User {
+            /** {@code pbkdf2-sha256:<iterations>:<salt base64>:<hash base64>} (make one: {@code sagaflow hash-password}). */
+            String passwordHash();
+
+            /** viewer, operator, admin, starter (comma-separated). */
+            java.util.List<String> roles();
+
+            /** For a starter: the flows it may start; empty: none. */
+            Optional<java.util.List<String>> flows();
+
+            /** This user's own {@code writes-per-second} (its burst: twice that). */
+            Optional<Double> writesPerSecond();
+        }
+
+        /** An API token. */
+        interface Token {
+            /** {@code sha256:<hex of the token's SHA-256>}: the token itself is never stored. */
+            String hash();
+
+            /** viewer, operator, admin, starter (comma-separated). */
+            java.util.List<String> roles();
+
+            /** For a starter: the flows it may start; empty: none. */
+            Optional<java.util.List<String>> flows();
+
+            /** This token's own {@code writes-per-second} (its burst: twice that), e.g. a busy producer's. */
+            Optional<Double> writesPerSecond();
+        }
+    }
+
+    /** How long finished work is kept (SPEC §7), and the sweeper that removes it afterwards (docs/retention.md). */
+    Retention retention();
+
+    interface Retention {
+        /** Sweep at all; off, nothing is ever removed. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long a finished saga (COMPLETED, COMPENSATED), message (DELIVERED, ROLLED_BACK), notification (DELIVERED,
+         * GAVE_UP without an open dead letter) and settled dead letter (REDRIVEN, RESOLVED, with its redrive audit) is
+         * kept after it finished. FAILED sagas, open dead letters and anything still running are never removed.
+         */
+        @WithDefault("30d")
+        Duration keep();
+
+        /** Per flow name: a keep period other than {@link #keep()}, e.g. {@code sagaflow.retention.flows."order-checkout"=7d}. */
+        Map<String, Duration> flows();
+
+        /** How often a node looks for expired rows (every node sweeps; rows are claimed with SKIP LOCKED). */
+        @WithDefault("1m")
+        Duration every();
+
+        /** Rows removed per transaction: small batches hold their locks briefly. */
+        @WithDefault("500")
+        int batchSize();
+
+        /**
+         * When set, every removed saga, message, notification and dead letter is first written, as one JSON record
+         * with its events (or attempts, or redrives), to this Kafka topic through the outbox, in the transaction
+         * that deletes it: nothing is deleted without its archive record.
+         */
+        Optional<String> archiveTopic();
+
+        /**
+         * A replication slot of this engine (the relay's, a CacheSync's on the engine's database) that retains more
+         * WAL than this makes readiness DOWN (and shows in {@code sagaflow.replication.slot.retained.bytes}).
+         */
+        @WithDefault("2147483648")
+        long maxSlotWalBytes();
+    }
+
     interface CacheSync {
         /** Whether this node runs deployed CacheSync documents (each one on exactly one node at a time). */
         @WithDefault("true")
@@ -165,8 +295,8 @@ public interface SagaflowConfig {
     }
 
     interface Nodes {
-        /** How often this node records its heartbeat. */
-        @WithDefault("2s")
+        /** How often this node records its heartbeat (a step timeout fires one to two heartbeats after it is due). */
+        @WithDefault("1s")
         Duration heartbeat();
 
         /** A node without a heartbeat for this long is listed as dead. */
@@ -233,6 +363,13 @@ public interface SagaflowConfig {
         /** Reply consumers (threads) per node; partitions are spread over them and applied in parallel. */
         @WithDefault("2")
         int consumers();
+
+        /**
+         * States of running sagas this node keeps after committing them, so a reply does not replay the saga's history
+         * (checked against the saga row's {@code last_seq} under its lock: never stale). 0 turns it off.
+         */
+        @WithDefault("4096")
+        int stateCacheSize();
     }
 
     interface HttpConnector {
@@ -263,10 +400,11 @@ public interface SagaflowConfig {
         int batchSize();
 
         /**
-         * Longest a step timeout waits past its due time while its saga's reply partition has no live owner (a dead
-         * node's partitions move only after Kafka's session timeout, 10 s); after that it fires anyway.
+         * Longest a step timeout waits past its due time while its command's path was not shown up at that time (a
+         * dead node's partitions move only after Kafka's session timeout, 10 s; a relay failover; a database
+         * restart); after that it fires anyway.
          */
-        @WithDefault("30s")
+        @WithDefault("2m")
         Duration timeoutDeferralMax();
     }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.sagaflow.loops.Backoff;
+import io.sagaflow.loops.Supervisor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,35 +81,46 @@ public final class KafkaParticipantRunner implements AutoCloseable {
         }
     }
 
+    /** Restarts of the consuming loop after an unexpected failure: 1 s, doubling, at most 30 s. */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
     private final CommandHandler handler;
     private final Options options;
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final Thread thread;
+    private final Supervisor supervisor;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running;
 
     /** A runner; call {@link #start()} to begin consuming. */
     public KafkaParticipantRunner(CommandHandler handler, Options options) {
         this.handler = Objects.requireNonNull(handler, "handler must not be null");
         this.options = Objects.requireNonNull(options, "options must not be null");
-        Properties c = KafkaSetup.consumer(options.bootstrapServers(), options.groupId());
-        // Bytes, not strings: decoding happens in our code, so a bad record is answered instead of poisoning poll().
-        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         producer = KafkaSetup.producer(options.bootstrapServers());
-        thread = new Thread(this::run, "sagaflow-participant-" + options.topic());
+        // Supervised: an unexpected failure closes the consumer and starts a new one after a backoff (the offsets of
+        // unanswered commands were not committed, so they come again); supervisor().status() tells it.
+        supervisor = new Supervisor("sagaflow-participant-" + options.topic(), RESTART, this::run,
+                new Supervisor.Listener() { }, java.time.Clock.systemUTC());
     }
 
     /** Subscribes and starts consuming on a thread of its own. */
     public KafkaParticipantRunner start() {
         running = true;
-        consumer.subscribe(List.of(options.topic()));
-        thread.start();
+        supervisor.start();
         return this;
     }
 
-    private void run() {
+    /** The consuming loop's state (RUNNING, RESTARTING after a failure, STOPPED) and its restarts. */
+    public Supervisor.Status status() {
+        return supervisor.status();
+    }
+
+    private void run(java.util.function.BooleanSupplier supervised) throws InterruptedException {
+        Properties c = KafkaSetup.consumer(options.bootstrapServers(), options.groupId());
+        // Bytes, not strings: decoding happens in our code, so a bad record is answered instead of poisoning poll().
+        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
-            while (running) {
+            consumer.subscribe(List.of(options.topic()));
+            while (running && supervised.getAsBoolean()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 if (records.isEmpty()) {
                     continue;
@@ -124,10 +137,10 @@ public final class KafkaParticipantRunner implements AutoCloseable {
                     Thread.sleep(BACKOFF_AFTER_FAILED_BATCH.toMillis());
                 }
             }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "participant runner on " + options.topic() + " stopped", e);
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
         } finally {
             consumer.close();
         }
@@ -236,9 +249,13 @@ public final class KafkaParticipantRunner implements AutoCloseable {
     /** Stops consuming; a poll in progress finishes its replies or is redelivered to another instance. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(CLOSE_WAIT.toMillis());
+        supervisor.stop(CLOSE_WAIT, () -> {
+            running = false;   // after the supervisor's own flag: the loop's end is then never taken for a failure
+            KafkaConsumer<byte[], byte[]> current = consumer;
+            if (current != null) {
+                current.wakeup();
+            }
+        });
         producer.close(CLOSE_WAIT);
     }
 }

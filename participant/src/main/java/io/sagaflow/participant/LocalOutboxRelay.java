@@ -1,6 +1,6 @@
 package io.sagaflow.participant;
 
-import io.sagaflow.cdc.Backoff;
+import io.sagaflow.loops.Backoff;
 import io.sagaflow.cdc.CdcConfig;
 import io.sagaflow.cdc.CdcRunner;
 import io.sagaflow.cdc.JdbcTable;

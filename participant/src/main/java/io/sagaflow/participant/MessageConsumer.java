@@ -21,6 +21,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.sagaflow.loops.Backoff;
+import io.sagaflow.loops.Supervisor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -89,12 +91,16 @@ public final class MessageConsumer implements AutoCloseable {
         }
     }
 
+    /** Restarts of the consuming loop after an unexpected failure: 1 s, doubling, at most 30 s. */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
     private final Options options;
     private final JdbcBarrier barrier;
     private final BusinessMethod<Connection> handler;
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Thread thread;
+    private final Properties consumerConfig;
+    private final Supervisor supervisor;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running;
 
     /**
@@ -113,21 +119,30 @@ public final class MessageConsumer implements AutoCloseable {
             schedule += options.retry().delayAfter(a).toMillis();
         }
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(Math.max(300_000L, schedule + 300_000L)));
-        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(this::run, "sagaflow-messages-" + options.topic());
+        consumerConfig = c;
+        // Supervised: an unexpected failure closes the consumer and starts a new one after a backoff; the message being
+        // processed was not committed, so it comes again (the barrier makes that harmless).
+        supervisor = new Supervisor("sagaflow-messages-" + options.topic(), RESTART, this::run,
+                new Supervisor.Listener() { }, java.time.Clock.systemUTC());
     }
 
     /** Subscribes and starts consuming on a thread of its own. */
     public MessageConsumer start() {
         running = true;
-        consumer.subscribe(List.of(options.topic()));
-        thread.start();
+        supervisor.start();
         return this;
     }
 
-    private void run() {
+    /** The consuming loop's state (RUNNING, RESTARTING after a failure, STOPPED) and its restarts. */
+    public Supervisor.Status status() {
+        return supervisor.status();
+    }
+
+    private void run(java.util.function.BooleanSupplier supervised) throws InterruptedException {
+        consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
-            while (running) {
+            consumer.subscribe(List.of(options.topic()));
+            while (running && supervised.getAsBoolean()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (!process(record)) {
                         return;   // closing mid-message: its offset stays, the next consumer takes it
@@ -136,10 +151,10 @@ public final class MessageConsumer implements AutoCloseable {
                             new OffsetAndMetadata(record.offset() + 1)));
                 }
             }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "message consumer on " + options.topic() + " stopped", e);
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
         } finally {
             consumer.close();
         }
@@ -183,7 +198,7 @@ public final class MessageConsumer implements AutoCloseable {
     private boolean report(String messageId, String reason, int attempts, String detail) throws InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("consumer", options.groupId()).put("reason", reason)
                 .put("attempts", attempts).put("detail", detail);
-        HttpRequest request = HttpRequest.newBuilder(options.engine().resolve("/api/messages/" + messageId + "/dead-letter"))
+        HttpRequest request = EngineToken.authorize(HttpRequest.newBuilder(options.engine().resolve("/api/messages/" + messageId + "/dead-letter")))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         while (running) {
@@ -214,8 +229,12 @@ public final class MessageConsumer implements AutoCloseable {
     /** Stops consuming; a message being retried is left for the next consumer (its offset is not committed). */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(10_000);
+        supervisor.stop(Duration.ofSeconds(10), () -> {
+            running = false;   // after the supervisor's own flag: the loop's end is then never taken for a failure
+            KafkaConsumer<byte[], byte[]> current = consumer;
+            if (current != null) {
+                current.wakeup();
+            }
+        });
     }
 }

@@ -98,7 +98,7 @@ public final class ReliableMessageProducer {
         body.put("key", key);
         body.set("payload", payload);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(engine.resolve("/api/messages"))
+            HttpResponse<String> response = http.send(EngineToken.authorize(HttpRequest.newBuilder(engine.resolve("/api/messages")))
                     .timeout(TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -127,8 +127,8 @@ public final class ReliableMessageProducer {
     /** Best effort: when the engine cannot be told, its check-back asks us and gets the same answer. */
     private void decide(String id, String decision) {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                            engine.resolve("/api/messages/" + id + "/" + decision))
+            HttpResponse<Void> response = http.send(EngineToken.authorize(HttpRequest.newBuilder(
+                            engine.resolve("/api/messages/" + id + "/" + decision)))
                     .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 != 2) {

@@ -31,7 +31,8 @@ import javax.sql.DataSource;
  *
  * <p>A saga input may carry {@code "simulate": {"<participant>": "<behaviour>"}} so the demo and the tests can
  * provoke failures: {@code fail} (business failure of the action), {@code retry:N} (the first N attempts answer
- * RETRY), {@code timeout:N} (the first N attempts get no answer; {@code timeout} = never), {@code fail-run1} (a
+ * RETRY), {@code timeout:N} (the first N attempts get no answer; {@code timeout} = never), {@code delay:MS} (answers
+ * normally after MS milliseconds), {@code fail-run1} (a
  * business failure on the first run only: an operator's re-run, whose Idempotency-Key carries {@code :n},
  * succeeds), and the same with a {@code compensation-} prefix for compensations and cancels, or a
  * {@code confirm-} prefix for confirms ({@code compensation-retry:N}, {@code confirm-fail}). Transient trouble
@@ -81,8 +82,13 @@ public final class Shop {
         // Journaled before the barrier, so every attempt that reached the participant is listed, duplicates too.
         int entry = receive(participant, ctx);
         int attempt = attemptsByKey.merge(ctx.idempotencyKey(), 1, Integer::sum);
-        String behaviour = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""),
+        String simulated = behaviourFor(input == null ? "" : input.path("simulate").path(participant).asText(""),
                 ctx.kind());
+        if (simulated.startsWith("delay:")) {
+            // A participant that takes its time (then answers normally): the tests' slow but healthy service.
+            sleep(Long.parseLong(simulated.substring(6)));
+        }
+        String behaviour = simulated.startsWith("delay:") ? "" : simulated;
         if (behaviour.startsWith("retry:") && attempt <= Integer.parseInt(behaviour.substring(6))) {
             CommandResult busy = new CommandResult.Retry(participant + " is busy (attempt " + attempt + ")");
             answered(entry, busy.outcome().wire());
@@ -135,6 +141,14 @@ public final class Shop {
      * The simulated behaviour for this kind of command: plain behaviours apply to actions and tries,
      * {@code compensation-...} to compensations and cancels, {@code confirm-...} to confirms.
      */
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static String behaviourFor(String behaviour, CommandKind kind) {
         String prefix = switch (kind) {
             case ACTION, TRY -> "";

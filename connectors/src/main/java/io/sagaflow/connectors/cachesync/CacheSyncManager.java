@@ -8,7 +8,14 @@ import io.sagaflow.dsl.model.CacheSyncFlow;
 import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.sagaflow.cdc.ReplicationSlots;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +72,40 @@ public class CacheSyncManager {
         runners.put(name, runner);
         runner.start();
         LOG.infof("cache sync %s version %d started (%s)", name, flow.id().version(), runner.sourceDescription());
+    }
+
+    /**
+     * Undeploys a sync: stops its runner here, then removes what it created — the PostgreSQL source's slot and
+     * publication, its offset and schema-history tables in the engine's database, its bookkeeping keys in Redis
+     * (never the cached values). Idempotent; every node calls it for every undeployed sync until it answers true.
+     *
+     * @return true when nothing of the sync is left; false when its slot is still streaming (the owning node has
+     *         not stopped yet): call again later
+     */
+    public synchronized boolean undeploy(CacheSyncFlow flow) throws Exception {
+        String name = flow.id().name();
+        CacheSyncRunner running = runners.remove(name);
+        if (running != null) {
+            running.stop();
+            LOG.infof("cache sync %s undeployed: stopped here", name);
+        }
+        String ident = identifier(name);
+        SourceDb source = SourceDb.of(flow.source(), engineDb);
+        if (source.postgres()) {
+            try (Connection c = source.connect()) {
+                if (!ReplicationSlots.drop(c, ident, ident)) {
+                    return false;
+                }
+            }
+        }
+        try (Connection c = DriverManager.getConnection(engineDb.jdbcUrl(), engineDb.user(), engineDb.password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS \"" + ident + "_offsets\", \"" + ident + "_history\"");
+        }
+        Request del = Request.cmd(Command.DEL);
+        SyncRedisState.bookkeepingKeys(config.cacheSync().redisPrefix(), name).forEach(del::arg);
+        redis.send(del).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return true;
     }
 
     /** GET /api/cache-syncs/{name}; empty when no such sync runs here. */

@@ -2,7 +2,7 @@ package io.sagaflow.connectors.cachesync;
 
 import io.debezium.engine.ChangeEvent;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sagaflow.cdc.Backoff;
+import io.sagaflow.loops.Backoff;
 import io.sagaflow.cdc.CdcRunner;
 import io.sagaflow.cdc.ReplicationSlots;
 import io.sagaflow.cdc.UntilAccepted;

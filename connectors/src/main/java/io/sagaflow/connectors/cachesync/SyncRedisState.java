@@ -23,14 +23,27 @@ final class SyncRedisState {
 
     SyncRedisState(RedisApplier redis, String redisPrefix, String name, String nodeId) {
         this.redis = redis;
-        this.markerKey = redisPrefix + name + ":marker";
-        this.statusKey = redisPrefix + name + ":status";
+        this.markerKey = markerKey(redisPrefix, name);
+        this.statusKey = statusKey(redisPrefix, name);
         this.nodeId = nodeId;
     }
 
     /** The hash of each key's source position, compared by the apply script. */
     static String positionsKey(String redisPrefix, String name) {
         return redisPrefix + name + ":pos";
+    }
+
+    private static String markerKey(String redisPrefix, String name) {
+        return redisPrefix + name + ":marker";
+    }
+
+    private static String statusKey(String redisPrefix, String name) {
+        return redisPrefix + name + ":status";
+    }
+
+    /** Every key of the sync's own bookkeeping (positions, marker, status), not the cached values. */
+    static java.util.List<String> bookkeepingKeys(String redisPrefix, String name) {
+        return java.util.List.of(positionsKey(redisPrefix, name), markerKey(redisPrefix, name), statusKey(redisPrefix, name));
     }
 
     String markerKey() {

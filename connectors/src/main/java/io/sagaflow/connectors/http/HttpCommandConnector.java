@@ -5,6 +5,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.kafka.KafkaClients;
+import io.sagaflow.loops.Backoff;
+import io.sagaflow.loops.Supervisor;
 import io.sagaflow.wire.KafkaHeader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -42,11 +44,16 @@ public class HttpCommandConnector {
     private final KafkaClients kafka;
     private final MeterRegistry metrics;
     private HttpClient http;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    /** Restarts of the connector's loop after an unexpected failure: 1 s, doubling, at most 30 s. */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ExecutorService callers;
-    private Thread loop;
+    private Supervisor supervisor;
     private volatile boolean running;
+    private volatile List<String> assigned = List.of();
+    private volatile int partitionCount;
 
     public HttpCommandConnector(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics) {
         this.config = config;
@@ -62,32 +69,48 @@ public class HttpCommandConnector {
         callers = Executors.newFixedThreadPool(config.httpConnector().concurrency(),
                 r -> new Thread(r, "sagaflow-http-call"));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(callers).build();
-        consumer = kafka.consumer(config.httpConnector().group(), "sagaflow-http-connector");
         producer = kafka.producer("sagaflow-http-connector");
+        partitionCount = kafka.partitions(config.httpConnector().topic());
         running = true;
-        loop = new Thread(this::run, "sagaflow-http-connector");
-        loop.start();
+        // Supervised: an unexpected failure (a reply Kafka would not take, say) closes the consumer and a new one
+        // starts after a backoff; the poll's offsets were not committed, so its commands are called again (same
+        // Idempotency-Key and message id).
+        supervisor = new Supervisor("sagaflow-http-connector", RESTART, this::run, new Supervisor.Listener() { },
+                java.time.Clock.systemUTC());
+        supervisor.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (!running) {
             return;
         }
-        running = false;
-        consumer.wakeup();
-        try {
-            loop.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        supervisor.stop(Duration.ofSeconds(10), () -> {
+            running = false;   // after the supervisor's own flag: the loop's end is then never taken for a failure
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+        });
         producer.close(Duration.ofSeconds(5));
         callers.shutdownNow();
     }
 
-    private void run() {
+    private void run(java.util.function.BooleanSupplier supervised) {
+        consumer = kafka.consumer(config.httpConnector().group(), "sagaflow-http-connector");
         try {
-            consumer.subscribe(List.of(config.httpConnector().topic()));
-            while (running) {
+            KafkaConsumer<byte[], byte[]> mine = consumer;
+            mine.subscribe(List.of(config.httpConnector().topic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned = List.of();
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned = mine.assignment().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
+                }
+            });
+            while (running && supervised.getAsBoolean()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) {
                     continue;
@@ -100,16 +123,40 @@ public class HttpCommandConnector {
                 consumer.commitSync();
             }
         } catch (WakeupException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.error("HTTP connector stopped", e);
+            if (running && supervised.getAsBoolean()) {
+                throw e;
+            }
         } finally {
+            assigned = List.of();
             consumer.close();
         }
     }
 
+    /** True when this node runs the connector (sagaflow.http-connector.enabled). */
+    public boolean running() {
+        return running;
+    }
+
+    /** The command partitions this node's connector consumes now, as {@code topic-partition}. */
+    public List<String> assignedPartitions() {
+        return assigned;
+    }
+
+    /** Partitions of the HTTP command topic; 0 when the connector does not run here. */
+    public int partitionCount() {
+        return partitionCount;
+    }
+
     private CompletableFuture<Void> call(ConsumerRecord<byte[], byte[]> record) {
-        Optional<HttpCommand> read = HttpCommand.read(record.headers());
+        Optional<HttpCommand> read;
+        try {
+            read = HttpCommand.read(record.headers());
+        } catch (RuntimeException malformed) {
+            // e.g. a timeout header that is not a number: no reply can be built; the attempt times out in the engine
+            LOG.errorf("dropping a malformed command at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    malformed.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
         if (read.isEmpty()) {
             LOG.errorf("dropping a command without %s or %s at %s-%d@%d", KafkaHeader.HTTP_URL, KafkaHeader.REPLY_TO,
                     record.topic(), record.partition(), record.offset());
@@ -117,7 +164,16 @@ public class HttpCommandConnector {
         }
         HttpCommand command = read.get();
         long started = System.nanoTime();
-        return http.sendAsync(command.request(record.value()), HttpResponse.BodyHandlers.ofByteArray())
+        java.net.http.HttpRequest request;
+        try {
+            request = command.request(record.value());
+        } catch (RuntimeException unusable) {
+            // A URL or timeout the HTTP client refuses: this attempt fails (RETRY), the loop goes on.
+            LOG.warnf("cannot call %s for %s-%d@%d: %s", command, record.topic(), record.partition(), record.offset(),
+                    unusable.getMessage());
+            return send(command.reply(record.key(), HttpAnswer.unanswered(unusable)));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, error) -> error != null
                         ? HttpAnswer.unanswered(error)
                         : HttpAnswer.answered(response.statusCode(), response.body()))

@@ -53,6 +53,35 @@ public class KafkaClients {
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * How many records a consumer group has not committed yet, summed over its partitions (end offset minus committed
+     * offset); 0 for a group that committed nothing. Blocking: one admin round trip of a few milliseconds.
+     */
+    public long groupLag(String group, java.time.Duration timeout) throws Exception {
+        Properties a = new Properties();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(a)) {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (committed.isEmpty()) {
+                return 0;
+            }
+            java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            long lag = 0;
+            for (var e : committed.entrySet()) {
+                if (e.getValue() != null && ends.containsKey(e.getKey())) {
+                    lag += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+                }
+            }
+            return lag;
+        }
+    }
+
     /** Creates the topics that do not exist yet, with the configured partition count. */
     public void ensureTopics(Collection<String> topics) {
         Properties a = new Properties();

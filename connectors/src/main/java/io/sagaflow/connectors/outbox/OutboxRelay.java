@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.sagaflow.cdc.Backoff;
+import io.sagaflow.loops.Backoff;
 import io.sagaflow.cdc.CdcConfig;
 import io.sagaflow.cdc.CdcRunner;
 import io.sagaflow.cdc.JdbcTable;
@@ -154,6 +154,16 @@ public class OutboxRelay {
     /** True while this node is the relay leader and Debezium runs (or restarts after losing the database). */
     public boolean running() {
         return running && leader() && runner.active();
+    }
+
+    /** True while this node is the relay leader and Debezium is up (not restarting after a failure). */
+    public boolean streaming() {
+        return running() && runner.state() == CdcRunner.State.RUNNING;
+    }
+
+    /** True when this node takes part in relaying ({@code sagaflow.relay.enabled}). */
+    public boolean enabled() {
+        return config.relay().enabled();
     }
 
     /** True while this node holds the relay's advisory lock. */

@@ -17,10 +17,20 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class CacheSyncResource {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CacheSyncResource.class);
     private final CacheSyncManager syncs;
+    private final io.sagaflow.engine.security.CurrentCaller caller;
 
-    public CacheSyncResource(CacheSyncManager syncs) {
+    public CacheSyncResource(CacheSyncManager syncs, io.sagaflow.engine.security.CurrentCaller caller) {
         this.syncs = syncs;
+        this.caller = caller;
+    }
+
+    @GET
+    @Blocking
+    @Operation(summary = "Every CacheSync known to this node with its status (lag is known on the node that owns it)")
+    public java.util.List<Map<String, Object>> list() {
+        return syncs.names().stream().map(syncs::status).flatMap(java.util.Optional::stream).toList();
     }
 
     @GET
@@ -36,7 +46,9 @@ public class CacheSyncResource {
     @Blocking
     @Operation(summary = "Compare the table with Redis now and repair drift; answers the counts")
     public Map<String, Object> reconcile(@PathParam("name") String name) throws Exception {
-        return syncs.reconcile(name).orElseThrow(() -> unknown(name));
+        Map<String, Object> result = syncs.reconcile(name).orElseThrow(() -> unknown(name));
+        LOG.infof("audit: %s reconciled cache sync %s", caller.get().name(), name);
+        return result;
     }
 
     private static DomainFailure unknown(String name) {

@@ -37,7 +37,11 @@ public class DeadLetterResource {
     private final DeadLetters deadLetters;
     private final ObjectMapper json;
 
-    public DeadLetterResource(DeadLetterStore store, DeadLetters deadLetters, ObjectMapper json) {
+    private final io.sagaflow.engine.security.CurrentCaller caller;
+
+    public DeadLetterResource(DeadLetterStore store, DeadLetters deadLetters, ObjectMapper json,
+                              io.sagaflow.engine.security.CurrentCaller caller) {
+        this.caller = caller;
         this.store = store;
         this.deadLetters = deadLetters;
         this.json = json;
@@ -47,8 +51,8 @@ public class DeadLetterResource {
     @Operation(summary = "Dead letters, newest first, with filters and cursor paging")
     public Uni<Page<DeadLetter>> list(@QueryParam("source") String source, @QueryParam("status") String status,
                           @QueryParam("flow") String flow, @QueryParam("reason") String reason,
-                          @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        PageRequest page = PageRequest.of(after, limit);
+                          @QueryParam("limit") String limit, @QueryParam("after") String after) {
+        PageRequest page = PageRequest.of(StorableText.require("after", after), QueryValues.intValue("limit", limit, 50));
         return store.list(filter(source, status, flow, reason), page);
     }
 
@@ -71,7 +75,7 @@ public class DeadLetterResource {
     public Uni<DeadLetter> redrive(@PathParam("id") String id, String body,
                                    @Parameter(description = "recorded with the redrive, for the audit")
                                    @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return deadLetters.redrive(parseId(id), Optional.ofNullable(idempotencyKey), request(body));
+        return deadLetters.redrive(parseId(id), Optional.ofNullable(idempotencyKey), audited(request(body)));
     }
 
     @POST
@@ -88,7 +92,12 @@ public class DeadLetterResource {
             throw new DomainFailure.Invalid("filter-required", "a bulk redrive needs at least one of source, flow, reason");
         }
         return deadLetters.redriveAll(filter(source, null, flow, reason), confirm, Optional.ofNullable(idempotencyKey),
-                request(body));
+                audited(request(body)));
+    }
+
+    /** The redrive request as recorded in the audit, with who asked ({@code by}). */
+    private ObjectNode audited(ObjectNode request) {
+        return request.put("by", caller.get().name());
     }
 
     private ObjectNode request(String body) {
@@ -98,6 +107,7 @@ public class DeadLetterResource {
         try {
             JsonNode node = json.readTree(body);
             if (node instanceof ObjectNode object) {
+                StorableText.require("body", object);
                 return object;
             }
         } catch (java.io.IOException e) {
@@ -107,6 +117,8 @@ public class DeadLetterResource {
     }
 
     private static DeadLetterStore.Filter filter(String source, String status, String flow, String reason) {
+        StorableText.require("flow", flow);
+        StorableText.require("reason", reason);
         return new DeadLetterStore.Filter(QueryValues.enumValue("source", DeadLetterSource.class, source),
                 QueryValues.enumValue("status", DeadLetterStatus.class, status),
                 Optional.ofNullable(flow), Optional.ofNullable(reason));

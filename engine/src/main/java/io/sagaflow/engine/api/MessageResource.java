@@ -46,8 +46,11 @@ public class MessageResource {
     private final MessageStore store;
     private final DeadLetterStore deadLetters;
     private final ObjectMapper json;
+    private final io.sagaflow.engine.security.CurrentCaller caller;
 
-    public MessageResource(MessageStore store, DeadLetterStore deadLetters, ObjectMapper json) {
+    public MessageResource(MessageStore store, DeadLetterStore deadLetters, ObjectMapper json,
+                           io.sagaflow.engine.security.CurrentCaller caller) {
+        this.caller = caller;
         this.store = store;
         this.deadLetters = deadLetters;
         this.json = json;
@@ -62,6 +65,7 @@ public class MessageResource {
             + "the message") @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JsonNode request = object(body, PREPARE_SHAPE);
         String flow = text(request, "flow", PREPARE_SHAPE);
+        Starters.requireMayStart(caller.get(), flow);
         String key = text(request, "key", PREPARE_SHAPE);
         JsonNode payload = request.get("payload");
         if (payload == null || payload.isNull()) {
@@ -80,7 +84,7 @@ public class MessageResource {
     @Operation(summary = "Commit a PREPARED (or UNDECIDED) message: it is published to the flow's topic",
             description = "Idempotent: committing a committed message answers 200 and changes nothing. 409 after a rollback.")
     public Uni<MessageView> commit(@PathParam("id") String id) {
-        return decide(parseId(id), new MessageInput.Commit(Actor.PRODUCER));
+        return decide(parseId(id), new MessageInput.Commit(Actor.PRODUCER, Optional.of(caller.get().name())));
     }
 
     @POST
@@ -89,7 +93,7 @@ public class MessageResource {
     @Operation(summary = "Roll a PREPARED (or UNDECIDED) message back: it is never published",
             description = "Idempotent: rolling back a rolled-back message answers 200. 409 after a commit.")
     public Uni<MessageView> rollback(@PathParam("id") String id) {
-        return decide(parseId(id), new MessageInput.Rollback(Actor.PRODUCER));
+        return decide(parseId(id), new MessageInput.Rollback(Actor.PRODUCER, Optional.of(caller.get().name())));
     }
 
     private Uni<MessageView> decide(UUID id, MessageInput input) {
@@ -116,10 +120,10 @@ public class MessageResource {
     @Operation(summary = "Messages, newest first, with filters and cursor paging",
             description = "Items come without their event history. Pass the 'next' cursor of a page as 'after'.")
     public Uni<Page<MessageView>> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
-                          @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        PageRequest page = PageRequest.of(after, limit);
+                          @QueryParam("limit") String limit, @QueryParam("after") String after) {
+        PageRequest page = PageRequest.of(StorableText.require("after", after), QueryValues.intValue("limit", limit, 50));
         Optional<MessageStatus> wanted = QueryValues.enumValue("status", MessageStatus.class, status);
-        return store.list(new MessageStore.Filter(wanted, Optional.ofNullable(flow)), page);
+        return store.list(new MessageStore.Filter(wanted, Optional.ofNullable(StorableText.require("flow", flow))), page);
     }
 
     @POST
@@ -165,7 +169,7 @@ public class MessageResource {
         try {
             JsonNode node = body == null || body.isBlank() ? null : json.readTree(body);
             if (node != null && node.isObject()) {
-                return node;
+                return StorableText.require("body", node);
             }
         } catch (java.io.IOException e) {
             // answered below

@@ -39,10 +39,14 @@ public class NotificationResource {
     private static final Set<String> FIELDS = Set.of("flow", "payload");
     private static final String BODY_SHAPE = "body must be {\"flow\": \"<name>\", \"payload\": <any JSON>}";
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(NotificationResource.class);
+
     private final NotificationStore store;
     private final ObjectMapper json;
+    private final io.sagaflow.engine.security.CurrentCaller caller;
 
-    public NotificationResource(NotificationStore store, ObjectMapper json) {
+    public NotificationResource(NotificationStore store, ObjectMapper json, io.sagaflow.engine.security.CurrentCaller caller) {
+        this.caller = caller;
         this.store = store;
         this.json = json;
     }
@@ -57,6 +61,7 @@ public class NotificationResource {
                                 @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JsonNode request = parseBody(body);
         String flow = request.get("flow").asText();
+        Starters.requireMayStart(caller.get(), flow);
         return store.create(flow, request.get("payload"), IdempotencyKey.fromHeader(idempotencyKey)).chain(created -> {
             int status = created instanceof Creation.Created ? 201 : 200;
             return view(created.id()).map(n -> Response.status(status)
@@ -75,6 +80,7 @@ public class NotificationResource {
         if (request == null || !request.isObject()) {
             throw new DomainFailure.Invalid("invalid-request", BODY_SHAPE);
         }
+        StorableText.require("body", request);
         for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
@@ -107,18 +113,20 @@ public class NotificationResource {
                     + "An OPEN dead letter of the notification is resolved. 409 while it is PENDING.")
     public Uni<Notification> resend(@PathParam("id") String id) {
         UUID notificationId = parseId(id);
-        return store.resend(notificationId, true).chain(() -> view(notificationId));
+        String by = caller.get().name();
+        return store.resend(notificationId, true, by).invoke(() -> LOG.infof("audit: %s resent notification %s", by, notificationId))
+                .chain(() -> view(notificationId));
     }
 
     @GET
     @Operation(summary = "Notifications, newest first, with filters and cursor paging",
             description = "Pass the 'next' cursor of a page as 'after' to get the following page.")
     public Uni<Page<Notification>> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
-                                      @QueryParam("limit") @DefaultValue("50") int limit,
+                                      @QueryParam("limit") String limit,
                                       @QueryParam("after") String after) {
-        PageRequest page = PageRequest.of(after, limit);
+        PageRequest page = PageRequest.of(StorableText.require("after", after), QueryValues.intValue("limit", limit, 50));
         Optional<NotificationStatus> wanted = QueryValues.enumValue("status", NotificationStatus.class, status);
-        return store.list(wanted, Optional.ofNullable(flow), page);
+        return store.list(wanted, Optional.ofNullable(StorableText.require("flow", flow)), page);
     }
 
     private Uni<Notification> view(UUID id) {

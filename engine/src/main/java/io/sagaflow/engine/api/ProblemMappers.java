@@ -24,7 +24,8 @@ public class ProblemMappers {
     static final Map<String, Integer> STATUS_BY_CODE = Map.of(
             "document-too-large", 413,
             "payload-too-large", 413,
-            "reply-unreadable", 422);
+            "reply-unreadable", 422,
+            "flow-not-allowed", 403);
 
     @ServerExceptionMapper
     public Response domainFailure(DomainFailure f) {
@@ -40,16 +41,48 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
+    public Response webApplication(WebApplicationException e, jakarta.ws.rs.core.UriInfo uri) {
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        return respond(status, "http-" + status, title, e.getMessage(), Map.of());
+        Response problem = respond(status, "http-" + status, title, e.getMessage(), Map.of());
+        if (status != 405) {
+            return problem;
+        }
+        // 405 says which methods the path has (RFC 9110 §15.5.6).
+        return AllowedMethods.allow(uri.getPath())
+                .map(allow -> Response.fromResponse(problem).header("Allow", allow).build()).orElse(problem);
     }
 
+    /** {@code OPTIONS} of an API path answers the methods the path really has; of no API path, 404. */
+    @org.jboss.resteasy.reactive.server.ServerRequestFilter(preMatching = true)
+    public java.util.Optional<Response> options(jakarta.ws.rs.container.ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!"OPTIONS".equals(request.getMethod()) || !path.startsWith("/api")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(AllowedMethods.allow(path)
+                .map(allow -> Response.noContent().header("Allow", allow).build())
+                .orElseGet(() -> respond(404, "not-found", "Not Found", "no API path " + path, Map.of())));
+    }
+
+    /**
+     * Anything else. The answer never carries an exception's class or message (they may name tables, SQL, internal
+     * types): it carries a {@code requestId} that the log line with the stack trace carries too. A database that is
+     * away (a failure a retry outlives, by type and SQLSTATE) is a 503 with {@code Retry-After}.
+     */
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
-        LOG.error("unexpected error", e);
-        return respond(500, "internal-error", "Internal error", "an unexpected error occurred: " + e, Map.of());
+        String requestId = java.util.UUID.randomUUID().toString();
+        if (io.sagaflow.engine.internal.Transient.is(e)) {
+            LOG.warnf(e, "request %s: a dependency is unavailable", requestId);
+            return Response.fromResponse(respond(503, "unavailable", "Service unavailable",
+                    "a dependency of the engine (its database or Kafka) is unavailable; try again", Map.of("requestId", requestId)))
+                    .header("Retry-After", "1").build();
+        }
+        LOG.errorf(e, "request %s: unexpected error", requestId);
+        return respond(500, "internal-error", "Internal error",
+                "an unexpected error occurred; the engine's log has it under request id " + requestId,
+                Map.of("requestId", requestId));
     }
 
     /** The HTTP status of a domain failure. */

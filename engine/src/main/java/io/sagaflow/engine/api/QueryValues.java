@@ -35,6 +35,36 @@ final class QueryValues {
         }
     }
 
+    /** A whole number named {@code name}: {@code fallback} when absent, {@code invalid-<name>} when not a number. */
+    static int intValue(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new DomainFailure.Invalid("invalid-" + name, name + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    /** An optional whole number: empty when absent, {@code invalid-<name>} when not a number. */
+    static Optional<Integer> optionalInt(String name, String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(intValue(name, value, 0));
+    }
+
+    /** An instant in ISO-8601 with an offset ({@code 2026-12-05T10:00:00Z}); {@code invalid-<name>} otherwise. */
+    static Optional<java.time.Instant> instantValue(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.OffsetDateTime.parse(value.trim()).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new DomainFailure.Invalid("invalid-" + name, name + " must be a time with an offset such as "
+                    + "2026-12-05T10:00:00Z, was '" + value + "'");
+        }
+    }
+
     /** No thing of {@code kind} with that id. */
     static DomainFailure unknown(String kind, UUID id) {
         return new DomainFailure.NotFound("unknown-" + kind, "no " + kind.replace('-', ' ') + " " + id);

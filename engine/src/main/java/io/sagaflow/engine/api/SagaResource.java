@@ -42,12 +42,17 @@ public class SagaResource {
     private final SagaViews views;
     private final ObjectMapper json;
     private final EventCodec codec;
+    private final io.sagaflow.engine.live.ChangeFeed changes;
+    private final io.sagaflow.engine.security.CurrentCaller caller;
 
-    public SagaResource(SagaStore store, SagaViews views, ObjectMapper json) {
+    public SagaResource(SagaStore store, SagaViews views, ObjectMapper json, io.sagaflow.engine.live.ChangeFeed changes,
+                        io.sagaflow.engine.security.CurrentCaller caller) {
+        this.caller = caller;
         this.store = store;
         this.views = views;
         this.json = json;
         this.codec = new EventCodec(json);
+        this.changes = changes;
     }
 
     /** Body of {@code POST /api/sagas}. */
@@ -69,7 +74,9 @@ public class SagaResource {
         if (request == null || request.flow() == null || request.flow().isBlank()) {
             throw new DomainFailure.Invalid("invalid-request", "body must be {\"flow\": \"<name>\", \"input\": {...}}; 'flow' is missing");
         }
-        JsonNode input = request.input() == null ? json.createObjectNode() : request.input();
+        StorableText.require("flow", request.flow());
+        Starters.requireMayStart(caller.get(), request.flow());
+        JsonNode input = StorableText.require("input", request.input() == null ? json.createObjectNode() : request.input());
         return store.start(request.flow(), input, IdempotencyKey.fromHeader(idempotencyKey)).chain(result -> {
             int status = result instanceof Creation.Created ? 201 : 200;
             return view(result.id()).map(v -> Response.status(status)
@@ -108,6 +115,10 @@ public class SagaResource {
         }
         try {
             OperatorRequest request = json.readValue(body, OperatorRequest.class);
+            if (request == null) {   // the JSON literal null
+                throw new DomainFailure.Invalid("invalid-request", "the body must be {\"reason\": \"...\"} or empty, was null");
+            }
+            StorableText.require("reason", request.reason());
             return request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
         } catch (JsonProcessingException e) {
             throw new DomainFailure.Invalid("invalid-request", "the body must be {\"reason\": \"...\"} or empty");
@@ -120,7 +131,8 @@ public class SagaResource {
     @Operation(summary = "Compensate a RUNNING saga now", description = "409 when the saga is not RUNNING (or is confirming).")
     public Uni<SagaView> abort(@PathParam("id") String id, String body) {
         String reason = reasonOf(body);
-        return operate(parseId(id), now -> new SagaInput.Abort(reason, now));
+        String by = caller.get().name();
+        return operate(parseId(id), now -> new SagaInput.Abort(reason, by, now));
     }
 
     @POST
@@ -130,7 +142,8 @@ public class SagaResource {
             description = "Each re-run uses the Idempotency-Key suffix :n (n = 2, 3, ...). 409 when the saga is not FAILED.")
     public Uni<SagaView> retry(@PathParam("id") String id, String body) {
         String reason = reasonOf(body);
-        return operate(parseId(id), now -> new SagaInput.Retry(reason, now));
+        String by = caller.get().name();
+        return operate(parseId(id), now -> new SagaInput.Retry(reason, by, now));
     }
 
     @POST
@@ -140,7 +153,9 @@ public class SagaResource {
             description = "409 when the saga is not FAILED or the step has nothing failed to skip.")
     public Uni<SagaView> skip(@PathParam("id") String id, @PathParam("step") String step, String body) {
         String reason = reasonOf(body);
-        return operate(parseId(id), now -> new SagaInput.Skip(step, reason, now));
+        StorableText.require("step", step);
+        String by = caller.get().name();
+        return operate(parseId(id), now -> new SagaInput.Skip(step, reason, by, now));
     }
 
     private Uni<SagaView> operate(UUID sagaId, java.util.function.Function<java.time.Instant, SagaInput> input) {
@@ -158,12 +173,74 @@ public class SagaResource {
 
     @GET
     @Operation(summary = "Sagas, newest first, with filters and cursor paging",
-            description = "Pass the 'next' cursor of a page as 'after' to get the following page.")
+            description = "Pass the 'next' cursor of a page as 'after' to get the following page. 'q' is a saga id, an "
+                    + "Idempotency-Key, or key=value in the input (a.b=value for nested keys; a number, true, false or "
+                    + "null also matches the same text as a string; quote the value to match only the string); each "
+                    + "form is answered by an index. 'from' (inclusive) and 'to' (exclusive) bound the creation time.")
     public Uni<Page<SagaView>> list(@QueryParam("status") String status, @QueryParam("flow") String flow,
-                                    @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
-        PageRequest page = PageRequest.of(after, limit);
+                                    @QueryParam("flowVersion") String flowVersion,
+                                    @QueryParam("from") String from, @QueryParam("to") String to,
+                                    @QueryParam("q") String q,
+                                    @QueryParam("limit") String limit, @QueryParam("after") String after) {
+        PageRequest page = PageRequest.of(StorableText.require("after", after), QueryValues.intValue("limit", limit, 50));
         Optional<SagaStatus> wanted = QueryValues.enumValue("status", SagaStatus.class, status);
-        return views.list(new SagaViews.Filter(wanted, Optional.ofNullable(flow)), page);
+        Optional<io.sagaflow.engine.saga.SagaSearch> search = Optional.ofNullable(StorableText.require("q", q))
+                .filter(text -> !text.isBlank()).map(io.sagaflow.engine.saga.SagaSearch::parse);
+        return views.list(new SagaViews.Filter(wanted, Optional.ofNullable(StorableText.require("flow", flow))
+                .filter(f -> !f.isBlank()), QueryValues.optionalInt("flowVersion", flowVersion),
+                QueryValues.instantValue("from", from), QueryValues.instantValue("to", to), search), page);
+    }
+
+    /** An event an action would record. */
+    public record EventPreview(String type, JsonNode data) {
+    }
+
+    /** A command an action would send now. */
+    public record CommandPreview(String step, String kind, String command, String participant, int attempt) {
+    }
+
+    /**
+     * What an operator action would do now, decided by the engine's own rules on the saga's current state; nothing
+     * is written. {@code allowed} false with the {@code refusal} the action would get (409).
+     */
+    public record ActionPreview(String action, boolean allowed, String refusal, String statusNow, String statusAfter,
+                                List<EventPreview> events, List<CommandPreview> commands) {
+    }
+
+    @GET
+    @Path("/{id}/preview")
+    @Operation(summary = "What abort, retry or skip would do now (events, commands such as compensations), without doing it",
+            description = "action=abort|retry|skip; skip needs step. 400 for another action; 404 for an unknown saga.")
+    public Uni<ActionPreview> preview(@PathParam("id") String id, @QueryParam("action") String action,
+                                      @QueryParam("step") String step) {
+        UUID sagaId = parseId(id);
+        String reason = "preview";
+        java.util.function.Function<java.time.Instant, SagaInput> input;
+        if ("abort".equals(action)) {
+            input = now -> new SagaInput.Abort(reason, now);
+        } else if ("retry".equals(action)) {
+            input = now -> new SagaInput.Retry(reason, now);
+        } else if ("skip".equals(action) && step != null && !step.isBlank()) {
+            StorableText.require("step", step);
+            input = now -> new SagaInput.Skip(step, reason, now);
+        } else {
+            throw new DomainFailure.Invalid("invalid-action", "action must be abort, retry or skip (skip with step=<name>), was "
+                    + (action == null ? "missing" : "'" + action + "'"));
+        }
+        return store.preview(sagaId, input).map(p -> {
+            io.sagaflow.engine.saga.SagaState before = p.state().orElseThrow(() -> unknown(sagaId));
+            var d = p.decision();
+            boolean allowed = !d.events().isEmpty() || d.rejection().isEmpty();
+            io.sagaflow.engine.saga.SagaState after = before;
+            for (var e : d.events()) {
+                after = after.apply(e);
+            }
+            return new ActionPreview(action, allowed, allowed ? null : d.rejection().orElse(null), before.status().name(),
+                    after.status().name(),
+                    d.events().stream().map(e -> new EventPreview(e.type(), codec.toTree(e))).toList(),
+                    d.commands().stream().map(c -> new CommandPreview(c.step(), c.kind().name(), c.command(),
+                            c.participant(), c.attempt())).toList());
+        });
     }
 
     @GET
@@ -172,29 +249,26 @@ public class SagaResource {
     @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Server-sent events: each event of the saga as it is recorded",
             description = "Starts with the events recorded so far; ends after the saga COMPLETED or COMPENSATED.")
+    @io.smallrye.common.annotation.Blocking   // the saga is looked up before the stream's 200 is committed
     public io.smallrye.mutiny.Multi<EventView> stream(@PathParam("id") String id) {
         UUID sagaId = parseId(id);
+        view(sagaId).await().atMost(java.time.Duration.ofSeconds(10));   // an unknown saga: 404, not an empty 200
         long[] lastSeq = {0};
         boolean[] ended = {false};
-        return io.smallrye.mutiny.Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1))
-                .every(java.time.Duration.ofMillis(200))
-                .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> store.events(sagaId).map(events -> {
-                    if (tick == 0 && events.isEmpty()) {
-                        throw unknown(sagaId);
-                    }
-                    List<EventView> fresh = events.stream().filter(e -> e.seq() > lastSeq[0]).map(this::eventView).toList();
-                    events.stream().mapToLong(RecordedEvent::seq).max().ifPresent(max -> lastSeq[0] = max);
-                    return fresh;
-                }))
-                // Ends on the tick after the one that carried the saga's end, so the end is always sent.
-                .select().first(batch -> {
-                    boolean endedBefore = ended[0];
-                    ended[0] = ended[0] || batch.stream().anyMatch(e -> e.type().equals("SagaCompleted")
-                            || e.type().equals("SagaCompensated"));
-                    return !endedBefore;
-                })
-                .onItem().disjoint();
+        // Read when this node's change feed announces the saga (and now and then): no polling per open page.
+        return changes.<EventView>follow(sagaId, emit -> store.events(sagaId).map(events -> {
+            if (ended[0]) {
+                return true;
+            }
+            for (RecordedEvent e : events) {
+                if (e.seq() > lastSeq[0]) {
+                    emit.accept(eventView(e));
+                    lastSeq[0] = e.seq();
+                    ended[0] = ended[0] || e.event().type().equals("SagaCompleted") || e.event().type().equals("SagaCompensated");
+                }
+            }
+            return ended[0];
+        }));
     }
 
     private EventView eventView(RecordedEvent e) {

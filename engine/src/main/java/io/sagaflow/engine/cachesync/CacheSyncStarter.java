@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Starts every deployed CacheSync at boot, and picks up documents deployed on other nodes afterwards (every 5 s),
- * so every node stands by for every sync; one node at a time owns each (an advisory lock per sync).
+ * Starts every deployed CacheSync at boot, and picks up documents deployed or undeployed on other nodes afterwards
+ * (every 5 s), so every node stands by for every sync; one node at a time owns each (an advisory lock per sync). An
+ * undeployed sync is stopped on every node and its slot, publication and tables are dropped by the first node that
+ * finds the slot idle: a crash in the middle of an undeploy leaves no orphaned slot.
  */
 @ApplicationScoped
 public class CacheSyncStarter {
@@ -26,6 +28,8 @@ public class CacheSyncStarter {
     private static final long RESCAN_SECONDS = 5;
 
     private ScheduledExecutorService rescan;
+    /** Undeployed syncs this node found fully removed (checked once per boot). */
+    private final java.util.Set<String> cleanedUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void onStart(@Observes @Priority(30) StartupEvent event, FlowRegistry flows, CacheSyncManager syncs,
                  SagaflowConfig config) {
@@ -47,13 +51,20 @@ public class CacheSyncStarter {
         }
     }
 
-    private static void startDeployed(FlowRegistry flows, CacheSyncManager syncs) {
+    private void startDeployed(FlowRegistry flows, CacheSyncManager syncs) {
         try {
             for (CacheSyncFlow sync : flows.cacheSyncs().await().atMost(Duration.ofSeconds(30))) {
                 syncs.deploy(sync);
+                cleanedUp.remove(sync.id().name());
             }
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot start the deployed cache syncs: %s", e.getMessage());
+            // Undeployed on any node: stop here, and drop the slot once its owner let go of it (any node may).
+            for (CacheSyncFlow sync : flows.undeployedCacheSyncs().await().atMost(Duration.ofSeconds(30))) {
+                if (!cleanedUp.contains(sync.id().name()) && syncs.undeploy(sync)) {
+                    cleanedUp.add(sync.id().name());
+                }
+            }
+        } catch (Exception e) {
+            LOG.warnf("cannot start or clean up the deployed cache syncs: %s", e.getMessage());
         }
     }
 }

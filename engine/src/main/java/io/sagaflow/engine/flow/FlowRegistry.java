@@ -69,11 +69,20 @@ public class FlowRegistry {
                         cache.put(id, doc);
                         return Uni.createFrom().item(new Deployment(doc.kind().yamlName(), id.name(), id.version(), true));
                     }
-                    return pool.preparedQuery("SELECT content_sha256 FROM flow WHERE name = $1 AND version = $2")
-                            .execute(Tuple.of(id.name(), id.version()))
+                    // The same content again: a no-op, or a redeploy of an undeployed version (clears the mark).
+                    return pool.preparedQuery("WITH old AS (SELECT content_sha256, undeployed_at FROM flow "
+                                    + "WHERE name = $1 AND version = $2), redeployed AS (UPDATE flow SET undeployed_at = NULL "
+                                    + "WHERE name = $1 AND version = $2 AND undeployed_at IS NOT NULL AND content_sha256 = $3 "
+                                    + "RETURNING 1) SELECT content_sha256, EXISTS (SELECT 1 FROM redeployed) AS redeployed FROM old")
+                            .execute(Tuple.of(id.name(), id.version(), sha))
                             .map(rows -> {
-                                if (rows.iterator().next().getString(0).equals(sha)) {
-                                    return new Deployment(doc.kind().yamlName(), id.name(), id.version(), false);
+                                Row row = rows.iterator().next();
+                                if (row.getString("content_sha256").equals(sha)) {
+                                    boolean redeployed = row.getBoolean("redeployed");
+                                    if (redeployed) {
+                                        cache.put(id, doc);
+                                    }
+                                    return new Deployment(doc.kind().yamlName(), id.name(), id.version(), redeployed);
                                 }
                                 throw new DomainFailure.Conflict("flow-version-exists", "Flow version already deployed",
                                         "flow " + id.name() + " version " + id.version() + " is already deployed "
@@ -92,21 +101,106 @@ public class FlowRegistry {
         return deployed;
     }
 
-    /** One deployed version of a document, as stored. */
+    /** One deployed version of a document, as stored; {@code undeployedAt} set once its flow was undeployed. */
     public record DeployedVersion(String name, int version, String kind, java.time.OffsetDateTime deployedAt,
-                                  String content) {
+                                  String content, java.util.Optional<java.time.OffsetDateTime> undeployedAt) {
+    }
+
+    /** What {@link #undeploy} did: {@code changed} false when the flow was undeployed already. */
+    public record Undeployment(String name, String kind, boolean changed) {
+    }
+
+    /**
+     * Undeploys every version of a flow: no new saga, message or notification starts on it; every version stays
+     * readable for the instances that ran on it; a CacheSync stops and its slot and publication are dropped (here
+     * now, on the other nodes at their next rescan). Refused while an instance of it has not finished: a RUNNING,
+     * COMPENSATING or FAILED saga (a FAILED one still needs its flow for an operator's retry), a message not yet
+     * delivered or rolled back, a PENDING notification. The flow's rows are locked, so two undeploys or an undeploy
+     * and a deploy of the same name never interleave.
+     */
+    public Uni<Undeployment> undeploy(String name) {
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                        "SELECT version, kind, undeployed_at FROM flow WHERE name = $1 ORDER BY version FOR UPDATE")
+                .execute(Tuple.of(name))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw new DomainFailure.NotFound("unknown-flow", "no flow named '" + name + "' is deployed");
+                    }
+                    String kind = null;
+                    boolean deployed = false;
+                    for (Row r : rows) {
+                        kind = r.getString("kind");
+                        deployed |= r.getValue("undeployed_at") == null;
+                    }
+                    String lastKind = kind;
+                    if (!deployed) {
+                        return Uni.createFrom().item(new Undeployment(name, lastKind, false));
+                    }
+                    return conn.preparedQuery("SELECT (SELECT count(*) FROM saga WHERE flow = $1 AND status IN "
+                                    + "('RUNNING', 'COMPENSATING', 'FAILED')) AS sagas, (SELECT count(*) FROM message WHERE "
+                                    + "flow = $1 AND status IN ('PREPARED', 'COMMITTED', 'UNDECIDED')) AS messages, "
+                                    + "(SELECT count(*) FROM notification WHERE flow = $1 AND status = 'PENDING') AS notifications")
+                            .execute(Tuple.of(name))
+                            .chain(counts -> {
+                                Row c = counts.iterator().next();
+                                long sagas = c.getLong("sagas");
+                                long messages = c.getLong("messages");
+                                long notifications = c.getLong("notifications");
+                                if (sagas + messages + notifications > 0) {
+                                    throw new DomainFailure.Conflict("flow-in-use", "Flow in use", "flow " + name
+                                            + " still has " + sagas + " unfinished saga(s), " + messages + " undelivered "
+                                            + "message(s) and " + notifications + " pending notification(s); abort or "
+                                            + "finish them first", Map.of("sagas", sagas, "messages", messages,
+                                            "notifications", notifications));
+                                }
+                                return conn.preparedQuery("UPDATE flow SET undeployed_at = now() WHERE name = $1 "
+                                                + "AND undeployed_at IS NULL")
+                                        .execute(Tuple.of(name))
+                                        .map(ignored -> new Undeployment(name, lastKind, true));
+                            });
+                }))
+                .call(u -> "CacheSync".equals(u.kind()) ? stopCacheSync(name) : Uni.createFrom().voidItem());
+    }
+
+    /** Stops an undeployed sync here and drops what it created, off the event loop; the rescan finishes it if not now. */
+    private Uni<Void> stopCacheSync(String name) {
+        return undeployedCacheSyncs().chain(syncs -> Uni.createFrom().<Void>item(() -> {
+            for (CacheSyncFlow sync : syncs) {
+                if (sync.id().name().equals(name)) {
+                    try {
+                        cacheSyncs.undeploy(sync);
+                    } catch (Exception e) {
+                        // The rescan of every node retries; the flow is undeployed either way.
+                        org.jboss.logging.Logger.getLogger(FlowRegistry.class)
+                                .warnf("cache sync %s undeployed; cleaning up failed (%s), retried at the next rescan",
+                                        name, e.getMessage());
+                    }
+                }
+            }
+            return null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+    }
+
+    /** The newest version of every CacheSync whose flow is undeployed (the rescan cleans them up). */
+    public Uni<List<CacheSyncFlow>> undeployedCacheSyncs() {
+        return pool.query("SELECT DISTINCT ON (name) name, version, content FROM flow f WHERE kind = 'CacheSync' "
+                        + "AND NOT EXISTS (SELECT 1 FROM flow d WHERE d.name = f.name AND d.undeployed_at IS NULL) "
+                        + "ORDER BY name, version DESC")
+                .execute()
+                .map(this::cacheSyncsOf);
     }
 
     /** Every deployed version, by name then version; of one name only when {@code name} is present. */
     public Uni<List<DeployedVersion>> versions(java.util.Optional<String> name) {
-        String sql = "SELECT name, version, kind, content, deployed_at FROM flow"
+        String sql = "SELECT name, version, kind, content, deployed_at, undeployed_at FROM flow"
                 + (name.isPresent() ? " WHERE name = $1" : "") + " ORDER BY name, version";
         Tuple params = name.map(Tuple::of).orElseGet(Tuple::tuple);
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<DeployedVersion> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(new DeployedVersion(r.getString("name"), r.getInteger("version"), r.getString("kind"),
-                        r.getOffsetDateTime("deployed_at"), r.getString("content")));
+                        r.getOffsetDateTime("deployed_at"), r.getString("content"),
+                        java.util.Optional.ofNullable(r.getOffsetDateTime("undeployed_at"))));
             }
             return out;
         });
@@ -115,17 +209,19 @@ public class FlowRegistry {
     /** The newest stored version of every CacheSync document (started at boot). */
     public Uni<List<CacheSyncFlow>> cacheSyncs() {
         return pool.query("SELECT DISTINCT ON (name) name, version, content FROM flow WHERE kind = 'CacheSync' "
-                        + "ORDER BY name, version DESC")
+                        + "AND undeployed_at IS NULL ORDER BY name, version DESC")
                 .execute()
-                .map(rows -> {
-                    List<CacheSyncFlow> out = new ArrayList<>();
-                    for (Row r : rows) {
-                        if (parseStored(r) instanceof CacheSyncFlow sync) {
-                            out.add(sync);
-                        }
-                    }
-                    return out;
-                });
+                .map(this::cacheSyncsOf);
+    }
+
+    private List<CacheSyncFlow> cacheSyncsOf(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<CacheSyncFlow> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (parseStored(r) instanceof CacheSyncFlow sync) {
+                out.add(sync);
+            }
+        }
+        return out;
     }
 
     /** Topics of the document's Kafka participants and the reply topic, created before any command is sent. */
@@ -176,10 +272,17 @@ public class FlowRegistry {
 
     /** The newest version of a document of the given kind: what a new saga, message or notification uses. */
     public <T extends FlowDocument> Uni<T> latest(String name, Class<T> kind) {
-        return pool.preparedQuery("SELECT max(version) FROM flow WHERE name = $1")
+        return pool.preparedQuery("SELECT max(version) FILTER (WHERE undeployed_at IS NULL), max(undeployed_at) "
+                        + "FROM flow WHERE name = $1")
                 .execute(Tuple.of(name))
                 .chain(rows -> {
-                    Integer version = rows.iterator().next().getInteger(0);
+                    Row row = rows.iterator().next();
+                    Integer version = row.getInteger(0);
+                    if (version == null && row.getValue(1) != null) {
+                        return Uni.createFrom().failure(new DomainFailure.NotFound("flow-undeployed",
+                                "flow '" + name + "' was undeployed at " + row.getOffsetDateTime(1)
+                                        + "; deploy it again to start new instances"));
+                    }
                     if (version == null) {
                         return Uni.createFrom().failure(new DomainFailure.NotFound("unknown-flow",
                                 "no flow named '" + name + "' is deployed (POST it to /api/flows first)"));

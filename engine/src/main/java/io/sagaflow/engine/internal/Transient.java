@@ -14,10 +14,17 @@ public final class Transient {
     private Transient() {
     }
 
-    /** True when {@code failure} (or a cause) is one a retry can outlive. */
+    /**
+     * True when {@code failure} (or a cause) is one a retry can outlive: decided by exception types and SQLSTATE
+     * classes only, never by the words of a message. Transient: no connection or a lost one (socket errors, the
+     * Vert.x client's closed-connection and no-stack-trace connection failures), a timeout, and SQLSTATE classes 08
+     * (connection exception), 53 (insufficient resources), 57 (operator intervention: admin shutdown, crash shutdown,
+     * cannot connect now), 58 (system error) and codes 40001 (serialization failure), 40P01 (deadlock) and 55P03 (lock
+     * not available). Everything else (a constraint violation, bad data, a bug) will fail again.
+     */
     public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.io.IOException
+            if (t instanceof java.io.IOException   // ConnectException, Netty's connect and channel exceptions
                     || t instanceof java.util.concurrent.TimeoutException
                     || t instanceof io.smallrye.mutiny.TimeoutException
                     || t instanceof io.vertx.core.impl.NoStackTraceThrowable
@@ -29,10 +36,6 @@ public final class Transient {
                 if (TRANSIENT_STATES.contains(state) || TRANSIENT_STATES.contains(state.substring(0, 2))) {
                     return true;
                 }
-            }
-            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (message.contains("connection") || message.contains("pool")) {
-                return true;
             }
         }
         return false;

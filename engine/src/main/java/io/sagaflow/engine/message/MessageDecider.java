@@ -13,6 +13,7 @@ import io.sagaflow.engine.message.MessageEvent.MessageUndecided;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rules of a reliable message, as a pure function: {@code (flow, state, input, now) -> events and effects}. No
@@ -39,10 +40,10 @@ public final class MessageDecider {
     public static MessageDecision decide(MessageFlow flow, MessageState state, MessageInput input, Instant now) {
         MessageStatus status = state.status();
         if (input instanceof MessageInput.Commit commit) {
-            return commit(flow, status, commit.by(), List.of());
+            return commit(flow, status, commit.by(), commit.principal(), List.of());
         }
         if (input instanceof MessageInput.Rollback rollback) {
-            return rollback(status, rollback.by(), List.of());
+            return rollback(status, rollback.by(), rollback.principal(), List.of());
         }
         if (input instanceof MessageInput.Checked checked) {
             return checked(flow, state, checked, now);
@@ -75,7 +76,8 @@ public final class MessageDecider {
         throw new IllegalArgumentException("unknown input " + input);
     }
 
-    private static MessageDecision commit(MessageFlow flow, MessageStatus status, Actor by, List<MessageEvent> before) {
+    private static MessageDecision commit(MessageFlow flow, MessageStatus status, Actor by, Optional<String> principal,
+                                          List<MessageEvent> before) {
         if (status.committed()) {
             return MessageDecision.alreadyDone("already committed (" + status + ")");
         }
@@ -83,7 +85,7 @@ public final class MessageDecider {
             return MessageDecision.refused("the message was rolled back; it cannot be committed");
         }
         List<MessageEvent> events = new ArrayList<>(before);
-        events.add(new MessageCommitted(by, flow.topic()));
+        events.add(new MessageCommitted(by, flow.topic(), principal));
         List<Effect> effects = new ArrayList<>(List.of(new Effect.Publish(), new Effect.StopChecks()));
         if (status == MessageStatus.UNDECIDED) {
             effects.add(new Effect.SettleDeadLetter("committed by " + by.name().toLowerCase()));
@@ -91,7 +93,8 @@ public final class MessageDecider {
         return MessageDecision.applied(events, effects);
     }
 
-    private static MessageDecision rollback(MessageStatus status, Actor by, List<MessageEvent> before) {
+    private static MessageDecision rollback(MessageStatus status, Actor by, Optional<String> principal,
+                                            List<MessageEvent> before) {
         if (status == MessageStatus.ROLLED_BACK) {
             return MessageDecision.alreadyDone("already rolled back");
         }
@@ -99,7 +102,7 @@ public final class MessageDecider {
             return MessageDecision.refused("the message was committed (" + status + "); it cannot be rolled back");
         }
         List<MessageEvent> events = new ArrayList<>(before);
-        events.add(new MessageRolledBack(by));
+        events.add(new MessageRolledBack(by, principal));
         List<Effect> effects = new ArrayList<>(List.of(new Effect.StopChecks()));
         if (status == MessageStatus.UNDECIDED) {
             effects.add(new Effect.SettleDeadLetter("rolled back by " + by.name().toLowerCase()));
@@ -117,9 +120,9 @@ public final class MessageDecider {
         CheckBackAnswered answered = new CheckBackAnswered(check, checked.answer(), checked.detail());
         switch (checked.answer()) {
             case COMMITTED:
-                return commit(flow, state.status(), Actor.CHECK_BACK, List.of(answered));
+                return commit(flow, state.status(), Actor.CHECK_BACK, Optional.empty(), List.of(answered));
             case ROLLED_BACK:
-                return rollback(state.status(), Actor.CHECK_BACK, List.of(answered));
+                return rollback(state.status(), Actor.CHECK_BACK, Optional.empty(), List.of(answered));
             default:
                 if (check >= flow.checkBack().maxChecks()) {
                     String detail = check + " check-backs of " + flow.checkBack().url() + " gave no decision (last: "

@@ -17,12 +17,18 @@ public sealed interface MessageEvent {
     record MessagePrepared(String key) implements MessageEvent {
     }
 
-    /** Committed and written to the outbox for {@code topic}. */
-    record MessageCommitted(Actor by, String topic) implements MessageEvent {
+    /** Committed and written to the outbox for {@code topic}; {@code principal}: the user or token that asked. */
+    record MessageCommitted(Actor by, String topic, Optional<String> principal) implements MessageEvent {
+        public MessageCommitted(Actor by, String topic) {
+            this(by, topic, Optional.empty());
+        }
     }
 
-    /** Rolled back: it will never be published. */
-    record MessageRolledBack(Actor by) implements MessageEvent {
+    /** Rolled back: it will never be published; {@code principal}: the user or token that asked. */
+    record MessageRolledBack(Actor by, Optional<String> principal) implements MessageEvent {
+        public MessageRolledBack(Actor by) {
+            this(by, Optional.empty());
+        }
     }
 
     /**

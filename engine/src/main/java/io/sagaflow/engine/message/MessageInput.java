@@ -6,11 +6,19 @@ import java.util.Optional;
 public sealed interface MessageInput {
 
     /** Commit the message (producer, check-back answer or operator). */
-    record Commit(Actor by) implements MessageInput {
+    record Commit(Actor by, Optional<String> principal) implements MessageInput {
+        /** With no authenticated principal (the check-back, or security off). */
+        public Commit(Actor by) {
+            this(by, Optional.empty());
+        }
     }
 
     /** Roll the message back. */
-    record Rollback(Actor by) implements MessageInput {
+    record Rollback(Actor by, Optional<String> principal) implements MessageInput {
+        /** With no authenticated principal (the check-back, or security off). */
+        public Rollback(Actor by) {
+            this(by, Optional.empty());
+        }
     }
 
     /** A check-back came back; {@code detail} explains a NO_ANSWER. */

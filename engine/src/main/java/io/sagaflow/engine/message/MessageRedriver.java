@@ -37,10 +37,10 @@ public class MessageRedriver implements Redriver {
         MessageInput input;
         String done;
         if (COMMIT.equals(decision)) {
-            input = new MessageInput.Commit(Actor.OPERATOR);
+            input = new MessageInput.Commit(Actor.OPERATOR, principal(request));
             done = "message committed by an operator";
         } else if (ROLLBACK.equals(decision)) {
-            input = new MessageInput.Rollback(Actor.OPERATOR);
+            input = new MessageInput.Rollback(Actor.OPERATOR, principal(request));
             done = "message rolled back by an operator";
         } else {
             throw new DomainFailure.Invalid("decision-required", "redriving an UNDECIDED message needs "
@@ -54,5 +54,10 @@ public class MessageRedriver implements Redriver {
             }
             return decided.rejection().map(r -> "nothing to do: " + r).orElse(done);
         });
+    }
+
+    /** Who asked for the redrive, as its audit records it ({@code by}). */
+    private static java.util.Optional<String> principal(JsonNode request) {
+        return java.util.Optional.ofNullable(request.path("by").textValue());
     }
 }

@@ -1,7 +1,6 @@
 package io.sagaflow.engine.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ public interface NodeHoldings {
     /** Adds what this node holds now to the {@code holds} of its heartbeat. */
     void report(ObjectNode holds);
 
-    /** The {@code holds} of every node whose heartbeat is fresh, after each heartbeat of this node. */
-    default void liveNodes(List<JsonObject> holds) {
+    /** The latest heartbeat of every node whose heartbeat is fresh, after each heartbeat of this node. */
+    default void liveNodes(List<NodeBeat> beats) {
     }
 }

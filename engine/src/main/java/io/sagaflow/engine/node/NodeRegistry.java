@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -115,13 +118,14 @@ public class NodeRegistry {
      */
     private void tellLiveNodes() {
         Duration fresh = config.nodes().heartbeat().multipliedBy(5).dividedBy(2);
-        var rows = pool.preparedQuery("SELECT holds FROM engine_node WHERE heartbeat_at > $1")
+        var rows = pool.preparedQuery("SELECT id, heartbeat_at, holds FROM engine_node WHERE heartbeat_at > $1")
                 .execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(fresh), ZoneOffset.UTC)))
                 .await().atMost(Duration.ofSeconds(10));
-        java.util.List<io.vertx.core.json.JsonObject> live = new java.util.ArrayList<>();
+        List<NodeBeat> live = new ArrayList<>();
         for (var row : rows) {
-            io.vertx.core.json.JsonObject held = row.getJsonObject("holds");
-            live.add(held == null ? new io.vertx.core.json.JsonObject() : held);
+            JsonObject held = row.getJsonObject("holds");
+            live.add(new NodeBeat(row.getString("id"), row.getOffsetDateTime("heartbeat_at").toInstant(),
+                    held == null ? new JsonObject() : held));
         }
         holdings.forEach(h -> h.liveNodes(live));
     }

@@ -278,10 +278,10 @@ public class NotificationStore {
      * Resends a DELIVERED or GAVE_UP notification with a fresh schedule (first attempt due now). Through the API
      * ({@code resolveDeadLetter}) its OPEN dead letter, if any, is resolved in the same transaction.
      */
-    public Uni<Void> resend(UUID id, boolean resolveDeadLetter) {
+    public Uni<Void> resend(UUID id, boolean resolveDeadLetter, String by) {
         return pool.withTransaction(conn -> resendIn(conn, id).chain(() -> resolveDeadLetter
                 ? deadLetters.resolve(conn, DeadLetterSource.NOTIFICATION, id.toString(),
-                "resent by POST /api/notifications/" + id + "/resend")
+                "resent by " + by + " (POST /api/notifications/" + id + "/resend)")
                 : Uni.createFrom().voidItem()));
     }
 

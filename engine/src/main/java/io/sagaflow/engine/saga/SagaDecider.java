@@ -52,11 +52,11 @@ public final class SagaDecider {
         } else if (input instanceof SagaInput.TimerFired timer) {
             s.timer(timer.timer());
         } else if (input instanceof SagaInput.Abort abort) {
-            s.abort(abort.reason());
+            s.abort(abort.reason(), abort.by());
         } else if (input instanceof SagaInput.Retry retry) {
-            s.retry(retry.reason());
+            s.retry(retry.reason(), retry.by());
         } else if (input instanceof SagaInput.Skip skip) {
-            s.skip(skip.step(), skip.reason());
+            s.skip(skip.step(), skip.reason(), skip.by());
         }
         return s.decision();
     }
@@ -194,30 +194,30 @@ public final class SagaDecider {
             return state.turnedBack() && state.status() != SagaStatus.COMPENSATED;
         }
 
-        void abort(String reason) {
+        void abort(String reason, String by) {
             if (state.status() != SagaStatus.RUNNING || state.confirming()) {
                 reject("only a RUNNING saga that is not confirming can be aborted; this one is "
                         + (state.confirming() ? "confirming" : state.status()));
                 return;
             }
-            emit(new SagaEvent.AbortRequested(reason));
+            emit(new SagaEvent.AbortRequested(reason, by));
             int stage = currentStageIndex();
             beginCompensation("aborted by an operator: " + reason, stage);
         }
 
-        void retry(String reason) {
+        void retry(String reason, String by) {
             if (state.status() != SagaStatus.FAILED) {
                 reject("only a FAILED saga can be retried; this one is " + state.status());
                 return;
             }
             java.util.Map<String, CommandKind> failed = new java.util.LinkedHashMap<>();
             state.steps().values().forEach(s -> s.settlementFailure().ifPresent(kind -> failed.put(s.name(), kind)));
-            emit(new SagaEvent.SagaResumed("retried by an operator: " + reason, List.copyOf(failed.keySet())));
+            emit(new SagaEvent.SagaResumed("retried by an operator: " + reason, List.copyOf(failed.keySet()), by));
             failed.forEach((name, kind) -> startAttempt(flow.step(name).orElseThrow(), kind, 1));
             continueSettling();
         }
 
-        void skip(String stepName, String reason) {
+        void skip(String stepName, String reason, String by) {
             if (state.status() != SagaStatus.FAILED) {
                 reject("steps can be skipped only in a FAILED saga; this one is " + state.status());
                 return;
@@ -228,9 +228,9 @@ public final class SagaDecider {
                         + settlementFailures());
                 return;
             }
-            emit(new SagaEvent.StepSkipped(stepName, reason));
+            emit(new SagaEvent.StepSkipped(stepName, reason, by));
             if (settlementFailures().isEmpty()) {
-                emit(new SagaEvent.SagaResumed("step " + stepName + " skipped by an operator: " + reason, List.of()));
+                emit(new SagaEvent.SagaResumed("step " + stepName + " skipped by an operator: " + reason, List.of(), by));
                 continueSettling();
             }
         }

@@ -54,8 +54,11 @@ public sealed interface SagaEvent {
     record StepFailed(String step, String error, boolean outcomeUnknown) implements SagaEvent {
     }
 
-    /** An operator asked to abort a running saga. */
-    record AbortRequested(String reason) implements SagaEvent {
+    /** An operator asked to abort a running saga; {@code by} is who (absent in events recorded before the audit). */
+    record AbortRequested(String reason, String by) implements SagaEvent {
+        public AbortRequested(String reason) {
+            this(reason, null);
+        }
     }
 
     /**
@@ -95,13 +98,20 @@ public sealed interface SagaEvent {
     }
 
     /** An operator skipped a step whose compensation, cancel or confirm failed. */
-    record StepSkipped(String step, String reason) implements SagaEvent {
+    record StepSkipped(String step, String reason, String by) implements SagaEvent {
+        public StepSkipped(String step, String reason) {
+            this(step, reason, null);
+        }
     }
 
     /** A FAILED saga goes on (operator retry or skip); {@code rerun} steps start a new run of their failed command. */
-    record SagaResumed(String reason, List<String> rerun) implements SagaEvent {
+    record SagaResumed(String reason, List<String> rerun, String by) implements SagaEvent {
         public SagaResumed {
             rerun = List.copyOf(rerun);
+        }
+
+        public SagaResumed(String reason, List<String> rerun) {
+            this(reason, rerun, null);
         }
     }
 

@@ -24,15 +24,24 @@ public sealed interface SagaInput {
     record TimerFired(TimerKey timer, Instant now) implements SagaInput {
     }
 
-    /** Operator: compensate a running saga now. */
-    record Abort(String reason, Instant now) implements SagaInput {
+    /** Operator: compensate a running saga now. {@code by}: who asked (the audit), null when not known. */
+    record Abort(String reason, String by, Instant now) implements SagaInput {
+        public Abort(String reason, Instant now) {
+            this(reason, null, now);
+        }
     }
 
     /** Operator: run the failed compensations, cancels or confirms of a FAILED saga again. */
-    record Retry(String reason, Instant now) implements SagaInput {
+    record Retry(String reason, String by, Instant now) implements SagaInput {
+        public Retry(String reason, Instant now) {
+            this(reason, null, now);
+        }
     }
 
     /** Operator: give up on the failed compensation, cancel or confirm of one step and go on. */
-    record Skip(String step, String reason, Instant now) implements SagaInput {
+    record Skip(String step, String reason, String by, Instant now) implements SagaInput {
+        public Skip(String step, String reason, Instant now) {
+            this(step, reason, null, now);
+        }
     }
 }

@@ -35,8 +35,17 @@ public class SagaViews {
         this.json = json;
     }
 
-    /** Which sagas a list shows; an empty member matches every saga. */
-    public record Filter(Optional<SagaStatus> status, Optional<String> flow) {
+    /**
+     * Which sagas a list shows; an empty member matches every saga. {@code from} is inclusive, {@code to} exclusive
+     * (creation time).
+     */
+    public record Filter(Optional<SagaStatus> status, Optional<String> flow, Optional<Integer> flowVersion,
+                         Optional<java.time.Instant> from, Optional<java.time.Instant> to, Optional<SagaSearch> search) {
+
+        /** By status and flow only. */
+        public static Filter of(Optional<SagaStatus> status, Optional<String> flow) {
+            return new Filter(status, flow, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
     }
 
     /** One saga, empty when there is none with that id. */
@@ -47,13 +56,94 @@ public class SagaViews {
 
     /** Sagas matching the filter, newest first. */
     public Uni<Page<SagaView>> list(Filter filter, PageRequest page) {
-        return ListQuery.newestFirst("saga", COLUMNS)
+        ListQuery query = ListQuery.newestFirst("saga", COLUMNS)
                 .equal("status", filter.status().map(Enum::name))
                 .equal("flow", filter.flow())
-                .fetch(pool, page).map(rows -> {
+                .equal("flow_version", filter.flowVersion());
+        filter.from().ifPresent(t -> query.and(p -> "created_at >= $" + p.addValue(SqlValues.at(t)).size()));
+        filter.to().ifPresent(t -> query.and(p -> "created_at < $" + p.addValue(SqlValues.at(t)).size()));
+        filter.search().ifPresent(search -> {
+            if (search instanceof SagaSearch.ById byId) {
+                query.equal("id", Optional.of(byId.id()));
+            } else if (search instanceof SagaSearch.ByIdempotencyKey byKey) {
+                query.equal("idempotency_key", Optional.of(byKey.key()));
+            } else if (search instanceof SagaSearch.ByInput byInput) {
+                query.and(p -> byInput.anyOf().stream()
+                        .map(doc -> "input @> $" + p.addValue(SqlValues.json(json, doc)).size() + "::text::jsonb")
+                        .collect(java.util.stream.Collectors.joining(" OR ")));
+            }
+        });
+        return query.fetch(pool, page).map(rows -> {
             List<SagaView> out = new ArrayList<>();
             rows.forEach(r -> out.add(view(r)));
             return Page.of(out, page, v -> new PageCursor(v.createdAt().toInstant(), v.id()));
+        });
+    }
+
+    /** Sagas of one flow in one status. */
+    public record Count(String flow, String status, long count) {
+    }
+
+    /** One minute of the last hour: sagas started, completed, compensated and failed in it. */
+    public record Minute(java.time.Instant minute, long started, long completed, long compensated, long failed) {
+    }
+
+    /**
+     * Counts for the overview: {@code open} (RUNNING, COMPENSATING, FAILED: all of them, by the status index),
+     * {@code finished} (COMPLETED, COMPENSATED since {@code finishedSince}, by the finished index) and {@code minutes}
+     * (the last 60 minutes, oldest first, every minute present).
+     */
+    public record Overview(List<Count> open, List<Count> finished, java.time.Instant finishedSince, List<Minute> minutes) {
+    }
+
+    /** The overview's counts as of {@code now}. */
+    public Uni<Overview> overview(java.time.Instant now) {
+        java.time.Instant dayAgo = now.minus(java.time.Duration.ofDays(1));
+        java.time.Instant hourAgo = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(java.time.Duration.ofMinutes(59));
+        Uni<List<Count>> open = counts("SELECT flow, status, count(*) AS n FROM saga WHERE status IN "
+                + "('RUNNING', 'COMPENSATING', 'FAILED') GROUP BY flow, status ORDER BY flow, status", Tuple.tuple());
+        Uni<List<Count>> finished = counts("SELECT flow, status, count(*) AS n FROM saga WHERE status IN "
+                + "('COMPLETED', 'COMPENSATED') AND updated_at >= $1 GROUP BY flow, status ORDER BY flow, status",
+                Tuple.of(SqlValues.at(dayAgo)));
+        Uni<java.util.Map<java.time.Instant, long[]>> minutes = pool.preparedQuery(
+                        "SELECT date_trunc('minute', created_at) AS m, 'STARTED' AS what, count(*) AS n FROM saga "
+                                + "WHERE created_at >= $1 GROUP BY 1 "
+                                + "UNION ALL SELECT date_trunc('minute', updated_at), status, count(*) FROM saga "
+                                + "WHERE status IN ('COMPLETED', 'COMPENSATED') AND updated_at >= $1 GROUP BY 1, 2 "
+                                + "UNION ALL SELECT date_trunc('minute', updated_at), status, count(*) FROM saga "
+                                + "WHERE status = 'FAILED' AND updated_at >= $1 GROUP BY 1, 2")
+                .execute(Tuple.of(SqlValues.at(hourAgo)))
+                .map(rows -> {
+                    java.util.Map<java.time.Instant, long[]> byMinute = new java.util.TreeMap<>();
+                    for (int i = 0; i < 60; i++) {
+                        byMinute.put(hourAgo.plus(java.time.Duration.ofMinutes(i)), new long[4]);
+                    }
+                    for (Row r : rows) {
+                        long[] slot = byMinute.get(r.getOffsetDateTime("m").toInstant());
+                        if (slot == null) {
+                            continue;   // a clock ahead of this node's: not in the window
+                        }
+                        int column = switch (r.getString("what")) {
+                            case "STARTED" -> 0;
+                            case "COMPLETED" -> 1;
+                            case "COMPENSATED" -> 2;
+                            default -> 3;
+                        };
+                        slot[column] += r.getLong("n");
+                    }
+                    return byMinute;
+                });
+        return Uni.combine().all().unis(open, finished, minutes).asTuple().map(t -> new Overview(t.getItem1(),
+                t.getItem2(), dayAgo, t.getItem3().entrySet().stream()
+                .map(e -> new Minute(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]))
+                .toList()));
+    }
+
+    private Uni<List<Count>> counts(String sql, Tuple params) {
+        return pool.preparedQuery(sql).execute(params).map(rows -> {
+            List<Count> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new Count(r.getString("flow"), r.getString("status"), r.getLong("n"))));
+            return out;
         });
     }
 

@@ -165,6 +165,44 @@ class CacheSyncIT {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    @Order(5)
+    void undeployStopsTheSyncAndDropsItsSlotPublicationAndTablesButKeepsTheCache() throws Exception {
+        CacheOracle.Source s = pg("pg-retired", "retired", "ret:");
+        createTable(s);
+        insertRows(s, 1, 50);
+        Api.postYaml(deployPostgres(s)).then().statusCode(201);
+        awaitOracle(s);
+        String ident = CacheSyncStack.slotPrefix + s.sync().replace('-', '_');
+        assertThat(exists("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", ident)).isTrue();
+
+        given().delete("/api/flows/" + s.sync()).then().statusCode(204);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(exists("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", ident)).isFalse();
+            assertThat(exists("SELECT 1 FROM pg_publication WHERE pubname = ?", ident)).isFalse();
+            assertThat(exists("SELECT 1 FROM pg_tables WHERE tablename = ?", ident + "_offsets")).isFalse();
+        });
+        given().get("/api/cache-syncs/" + s.sync()).then().statusCode(404);
+        // The cached values are the application's: left as they were; changes are no longer followed.
+        assertThat(keys(s)).hasSize(50);
+        try (Connection c = s.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE " + s.table() + " SET name = 'after undeploy' WHERE id = 1");
+        }
+        Thread.sleep(2000);
+        assertThat(send(Request.cmd(Command.HGET).arg(s.keyPrefix() + "1").arg("name")).toString()).isEqualTo("product 1");
+        given().get("/api/flows/" + s.sync()).then().statusCode(200).body("deployed", org.hamcrest.Matchers.equalTo(false));
+    }
+
+    private static boolean exists(String sql, String name) throws SQLException {
+        try (Connection c = CacheSyncStack.infra.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the scenario both sources run
 
     private void loadAndStream(CacheOracle.Source s, String yaml) throws Exception {

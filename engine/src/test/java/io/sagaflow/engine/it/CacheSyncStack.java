@@ -25,6 +25,16 @@ public class CacheSyncStack implements QuarkusTestResourceLifecycleManager {
     static volatile String mariaDb;
     static volatile String slotPrefix;
 
+    /**
+     * Started after {@link SagaflowStack} (order 0), which Quarkus applies to every test class too: the configuration
+     * of the resource started last wins, so the engine runs on THIS stack's database. Without it the winner depended
+     * on the iteration order of a set of test resources, which changed as test classes were added.
+     */
+    @Override
+    public int order() {
+        return 100;
+    }
+
     @Override
     public Map<String, String> start() {
         infra = new TestInfra();

@@ -18,6 +18,7 @@ import java.util.Map;
 final class EngineProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final Duration READY_WITHIN = Duration.ofSeconds(240);
 
     final String name;
     final int port;
@@ -49,6 +50,9 @@ final class EngineProcess implements AutoCloseable {
         cmd.add("-Xmx512m");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dsagaflow.node-id=" + name);
+        if (!config.containsKey("sagaflow.security.enabled")) {
+            cmd.add("-Dsagaflow.security.enabled=false");   // these tests are about faults, not logins (SecurityIT is)
+        }
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(JAR.toString());
@@ -74,13 +78,19 @@ final class EngineProcess implements AutoCloseable {
         }
     }
 
+    /** The engine's process id (for jcmd, say). */
+    long pid() {
+        return process.pid();
+    }
+
     String baseUri() {
         return "http://127.0.0.1:" + port;
     }
 
     private void awaitReady() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        // Generous: on 2 shared, busy cores a JVM start was seen to take 123 s.
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("engine " + name + " exited; log: " + log.toAbsolutePath()
@@ -97,7 +107,8 @@ final class EngineProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("engine " + name + " not ready after 120 s; log: " + log.toAbsolutePath());
+        throw new IllegalStateException("engine " + name + " not ready after " + READY_WITHIN.toSeconds() + " s; log: "
+                + log.toAbsolutePath());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed, like a crash. */

@@ -31,10 +31,23 @@ final class TestInfra implements AutoCloseable {
     final ShopParticipants participants;
 
     TestInfra() {
+        this(freePort(), java.util.OptionalInt.empty());
+    }
+
+    /**
+     * @param kafkaPort       the broker's own port
+     * @param advertisedKafka the port clients are told to use instead (a fault-injecting proxy in front of the
+     *                        broker), so every client, the participants' included, goes through it
+     */
+    TestInfra(int kafkaPort, java.util.OptionalInt advertisedKafka) {
         requireLogicalDecoding();
         admin("CREATE DATABASE " + database);
-        kafka = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
-                .withDeleteLogDirsOnClose(true).start();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(kafkaPort).withControllerPort(freePort())
+                .withDeleteLogDirsOnClose(true);
+        if (advertisedKafka.isPresent()) {
+            broker = broker.withAdvertisedListeners("PLAINTEXT://127.0.0.1:" + advertisedKafka.getAsInt());
+        }
+        kafka = broker.start();
         bootstrap = kafka.getAdvertisedListeners().replace("PLAINTEXT://", "");
         try {
             participants = new ShopParticipants(bootstrap, 0, "sample-participants-" + suffix,

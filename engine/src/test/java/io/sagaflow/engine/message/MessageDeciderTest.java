@@ -48,6 +48,14 @@ class MessageDeciderTest {
     }
 
     @Test
+    void theAuditRecordsWhoCommittedOrRolledBack() {
+        assertThat(decide(MessageState.PREPARED, new MessageInput.Commit(Actor.PRODUCER, java.util.Optional.of("shop")))
+                .events()).containsExactly(new MessageCommitted(Actor.PRODUCER, "points.commands", java.util.Optional.of("shop")));
+        assertThat(decide(MessageState.PREPARED, new MessageInput.Rollback(Actor.OPERATOR, java.util.Optional.of("olga")))
+                .events()).containsExactly(new MessageRolledBack(Actor.OPERATOR, java.util.Optional.of("olga")));
+    }
+
+    @Test
     void commitOfAPreparedMessagePublishesItAndStopsTheCheckBacks() {
         MessageDecision d = decide(MessageState.PREPARED, new MessageInput.Commit(Actor.PRODUCER));
         assertThat(d.verdict()).isInstanceOf(Verdict.Applied.class);

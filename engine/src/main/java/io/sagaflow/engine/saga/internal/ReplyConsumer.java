@@ -1,6 +1,7 @@
 package io.sagaflow.engine.saga.internal;
 
 import io.sagaflow.engine.internal.Transient;
+import io.sagaflow.loops.Supervisor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
- * Applies participants' replies. Each reply is applied in its own transaction; the partition's offset is
+ * Applies participants' replies, a poll at a time (one set-based transaction per batch); the partition's offset is
  * committed only after the replies of a poll are all in the event store, so a crash re-reads them and the core
  * rejects the ones already applied (the message id's fate is in the saga's state). A reply that cannot be
  * read, or keeps failing to apply, goes to the dead-letter store (source REPLY) and its partition moves on; a
@@ -48,6 +49,9 @@ public class ReplyConsumer {
     private volatile int partitionCount;
     private final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running;
+    /** Restarts of a reply consumer after an unexpected failure: 1 s, doubling, at most 30 s. */
+    private static final io.sagaflow.loops.Backoff RESTART = new io.sagaflow.loops.Backoff(Duration.ofSeconds(1),
+            Duration.ofSeconds(30));
 
     /** Partitions of the reply topic; 0 until this node started consuming. */
     public int partitionCount() {
@@ -74,45 +78,53 @@ public class ReplyConsumer {
         kafka.ensureTopics(List.of(config.replies().topic()));
         partitionCount = kafka.partitions(config.replies().topic());
         running = true;
-        // Several consumers of one group: partitions (hence sagas) are spread over them and applied in parallel.
+        // Several consumers of one group: partitions (hence sagas) are spread over them and applied in parallel. Each
+        // runs supervised: an unexpected failure closes its consumer and a new one starts after a backoff (offsets
+        // were committed only for applied polls, so nothing is skipped); readiness is DOWN meanwhile.
         for (int i = 0; i < config.replies().consumers(); i++) {
-            Worker worker = new Worker(kafka.consumer(config.replies().group(), "sagaflow-replies-" + i));
+            Worker worker = new Worker("sagaflow-replies-" + i);
             workers.add(worker);
-            worker.thread = new Thread(worker::run, "sagaflow-replies-" + i);
-            worker.thread.start();
+            worker.supervisor.start();
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        running = false;
         for (Worker w : workers) {
-            w.consumer.wakeup();
+            w.supervisor.stop(Duration.ofSeconds(10), () -> {
+                running = false;   // after the supervisor's own flag: the loop's end is then never taken for a failure
+                KafkaConsumer<byte[], byte[]> c = w.consumer;
+                if (c != null) {
+                    c.wakeup();
+                }
+            });
         }
-        for (Worker w : workers) {
+    }
+
+    /** One consumer of the reply group and the supervised thread that polls it. */
+    private final class Worker {
+        final String clientId;
+        final Supervisor supervisor;
+        volatile KafkaConsumer<byte[], byte[]> consumer;
+        volatile List<String> assigned = List.of();
+
+        Worker(String clientId) {
+            this.clientId = clientId;
+            this.supervisor = new Supervisor(clientId, RESTART, this::run, new Supervisor.Listener() { },
+                    java.time.Clock.systemUTC());
+        }
+
+        void run(java.util.function.BooleanSupplier supervised) {
+            consumer = kafka.consumer(config.replies().group(), clientId);
             try {
-                w.thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                ReplyConsumer.this.run(this, supervised);
+            } finally {
+                assigned = List.of();
+                consumer.close();
             }
         }
     }
 
-    /** One consumer of the reply group and the thread that polls it. */
-    private final class Worker {
-        final KafkaConsumer<byte[], byte[]> consumer;
-        Thread thread;
-        volatile List<String> assigned = List.of();
-
-        Worker(KafkaConsumer<byte[], byte[]> consumer) {
-            this.consumer = consumer;
-        }
-
-        void run() {
-            ReplyConsumer.this.run(this);
-        }
-    }
-
-    private void run(Worker worker) {
+    private void run(Worker worker, java.util.function.BooleanSupplier supervised) {
         KafkaConsumer<byte[], byte[]> consumer = worker.consumer;
         try {
             consumer.subscribe(List.of(config.replies().topic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
@@ -126,7 +138,7 @@ public class ReplyConsumer {
                     worker.assigned = consumer.assignment().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
                 }
             });
-            while (running) {
+            while (supervised.getAsBoolean()) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) {
                     continue;
@@ -145,14 +157,15 @@ public class ReplyConsumer {
                         batch.forEach(this::applyUntilStored);
                     }
                 }
+                if (!running || !supervised.getAsBoolean()) {
+                    break;   // stopping: a reply given up on mid-retry must be read again, so no commit
+                }
                 consumer.commitSync();
             }
         } catch (WakeupException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.error("reply consumer stopped", e);
-        } finally {
-            consumer.close();
+            if (supervised.getAsBoolean()) {
+                throw e;
+            }
         }
     }
 

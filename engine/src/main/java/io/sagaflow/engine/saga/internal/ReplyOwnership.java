@@ -2,74 +2,55 @@ package io.sagaflow.engine.saga.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sagaflow.config.SagaflowConfig;
+import io.sagaflow.connectors.http.HttpCommandConnector;
 import io.sagaflow.connectors.kafka.KafkaClients;
 import io.sagaflow.engine.node.NodeHoldings;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.sagaflow.engine.node.NodeBeat;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Which reply partitions a live node consumes now, as the heartbeats say. A step timeout of a saga whose reply
- * partition has no live owner is deferred: after a node is killed its partitions move only when Kafka's session
- * times out, and the participant's reply may be waiting unread in the meantime. Counting that attempt as timed out
- * would change the saga's end (a spurious retry, or a compensation).
+ * This node's parts of the commands' path in its heartbeat (reply partitions; HTTP-command partitions where the
+ * connector runs), and from every live node's heartbeat whether a step timeout may fire now ({@link DeliveryPaths}:
+ * an attempt counts as timed out only when its participant had the chance to answer, SPEC §6). A Kafka participant's
+ * own consumer group is not observed: the flow does not name it (docs: "Many nodes").
  */
 @ApplicationScoped
 public class ReplyOwnership implements NodeHoldings {
 
-    private final String partitionPrefix;
     private final ReplyConsumer replies;
-    private volatile Set<Integer> owned = Set.of();
-    private Set<Integer> previouslyOwned = Set.of();
+    private final HttpCommandConnector http;
+    private final DeliveryPaths paths;
 
-    public ReplyOwnership(SagaflowConfig config, ReplyConsumer replies) {
-        this.partitionPrefix = config.replies().topic() + "-";
+    public ReplyOwnership(SagaflowConfig config, ReplyConsumer replies, HttpCommandConnector http) {
         this.replies = replies;
+        this.http = http;
+        this.paths = new DeliveryPaths(config.replies().topic(), config.httpConnector().topic());
     }
 
-    /** This node's reply partitions, as {@code replyPartitions: ["topic-n", ...]}. */
+    /** This node's partitions: {@code replyPartitions} and, where the connector runs, {@code httpCommandPartitions}. */
     @Override
     public void report(ObjectNode holds) {
-        var held = holds.putArray("replyPartitions");
+        var held = holds.putArray(DeliveryPaths.REPLY_PARTITIONS);
         replies.assignedPartitions().forEach(held::add);
-    }
-
-    /**
-     * A partition counts once it was held at two heartbeats in a row: a node that was just given a dead node's
-     * partition gets a heartbeat's time to read the replies waiting there before their sagas' timeouts fire.
-     */
-    @Override
-    public synchronized void liveNodes(List<JsonObject> holds) {
-        Set<Integer> now = new HashSet<>();
-        for (JsonObject node : holds) {
-            JsonArray held = node.getJsonArray("replyPartitions");
-            if (held == null) {
-                continue;
-            }
-            for (Object p : held) {
-                String name = String.valueOf(p);
-                if (name.startsWith(partitionPrefix)) {
-                    now.add(Integer.parseInt(name.substring(partitionPrefix.length())));
-                }
-            }
+        if (http.running()) {
+            var commands = holds.putArray(DeliveryPaths.HTTP_PARTITIONS);
+            http.assignedPartitions().forEach(commands::add);
         }
-        Set<Integer> settled = new HashSet<>(now);
-        settled.retainAll(previouslyOwned);
-        previouslyOwned = now;
-        owned(settled);
     }
 
-    private void owned(Set<Integer> partitionsOfLiveNodes) {
-        this.owned = Set.copyOf(partitionsOfLiveNodes);
+    @Override
+    public void liveNodes(List<NodeBeat> beats) {
+        paths.observe(beats);
     }
 
-    /** True when a live node consumes the partition this saga's replies go to (or nothing is known yet about partitions). */
-    public boolean ownedByALiveNode(UUID sagaId) {
-        int count = replies.partitionCount();
-        return count == 0 || owned.contains(KafkaClients.partitionOf(sagaId.toString(), count));
+    /** True when a timeout of this saga due at {@code due} may count: every observable part of its path was up then. */
+    public boolean hadAChance(UUID sagaId, Instant due) {
+        int replyCount = replies.partitionCount();
+        int httpCount = http.partitionCount();
+        return paths.hadAChance(replyCount > 0 ? KafkaClients.partitionOf(sagaId.toString(), replyCount) : -1,
+                httpCount > 0 ? KafkaClients.partitionOf(sagaId.toString(), httpCount) : -1, due);
     }
 }

@@ -36,7 +36,7 @@ public class TimerPoller {
     void onStart(@Observes @Priority(30) StartupEvent event) {
         loop = new PollLoop("sagaflow-timers", config.timers().batchSize(), config.timers().pollInterval(),
                 Duration.ofSeconds(1), () -> {
-                    int fired = store.fireDueTimers(config.timers().batchSize(), ownership::ownedByALiveNode)
+                    int fired = store.fireDueTimers(config.timers().batchSize(), ownership::hadAChance)
                             .await().atMost(Duration.ofSeconds(60));
                     metrics.counter("sagaflow.timers.fired").increment(fired);
                     return fired;

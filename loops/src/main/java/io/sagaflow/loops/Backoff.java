@@ -1,4 +1,4 @@
-package io.sagaflow.cdc;
+package io.sagaflow.loops;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.sagaflow.cdc;
+package io.sagaflow.loops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,33 @@
+import { api, h, time, badge, json, table, describe, notify, fill } from '/ui/app.js';
+
+export async function cacheSyncs() {
+  const syncs = await api('/api/cache-syncs');
+  const results = h('div', { 'aria-live': 'polite' });
+  return h('section', {}, h('h1', {}, 'Cache syncs'),
+    h('p', { class: 'muted' }, 'As this node sees them; the lag is known on the node that owns a sync.'),
+    table([
+      { label: 'Sync', cell: r => r.name }, { label: 'State', cell: r => badge(r.state || (r.owner ? 'OWNER' : 'STANDBY')) },
+      { label: 'Lag', cell: r => r.lagMillis === null || r.lagMillis === undefined ? '—' : `${r.lagMillis} ms` },
+      { label: 'Last reconcile', cell: r => r.lastReconcile ? h('details', {}, h('summary', {}, 'counts'), json(r.lastReconcile)) : '—' },
+      { label: 'All', cell: r => h('details', {}, h('summary', {}, 'status'), json(r)) },
+      { label: 'Action', cell: r => h('button', { type: 'button', onclick: async () => {
+        try {
+          const res = await api(`/api/cache-syncs/${encodeURIComponent(r.name)}/reconcile`, { method: 'POST' });
+          fill(results, h('h2', {}, `Reconciled ${r.name}`), json(res));
+          notify(`Reconciled ${r.name}: ${res.missing} missing, ${res.stale} stale, ${res.extra} extra repaired.`);
+        } catch (e) { notify(describe(e), 'error'); }
+      } }, 'Reconcile now') }], syncs, 'No CacheSync is deployed.'),
+    results);
+}
+
+export async function nodes() {
+  const list = await api('/api/nodes');
+  return h('section', {}, h('h1', {}, 'Nodes'),
+    table([
+      { label: 'Node', cell: r => h('span', { class: 'mono' }, r.id) }, { label: 'Alive', cell: r => badge(r.alive ? 'ALIVE' : 'DEAD') },
+      { label: 'Leads the relay', cell: r => r.holds && r.holds.relayLeader ? 'yes' : 'no' },
+      { label: 'Reply partitions', cell: r => (r.holds && r.holds.replyPartitions || []).join(', ') },
+      { label: 'HTTP command partitions', cell: r => (r.holds && r.holds.httpCommandPartitions || []).join(', ') },
+      { label: 'Started', cell: r => time(r.startedAt) }, { label: 'Last heartbeat', cell: r => time(r.lastHeartbeat) }],
+    list, 'No node has registered.'));
+}

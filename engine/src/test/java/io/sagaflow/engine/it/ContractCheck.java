@@ -1,0 +1,138 @@
+package io.sagaflow.engine.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.RestAssured;
+import io.restassured.filter.Filter;
+import io.restassured.filter.FilterContext;
+import io.restassured.response.Response;
+import io.restassured.specification.FilterableRequestSpecification;
+import io.restassured.specification.FilterableResponseSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.regex.Pattern;
+
+/**
+ * The contract test (issue 12, item 4): every response any IT gets from an engine's {@code /api} is checked against
+ * the OpenAPI document the build published ({@code target/openapi/openapi.json}): the operation exists, it lists the
+ * status, and a response with a body has a media type the document lists for that status. A response the document
+ * does not foresee fails the test that made the request. Installed once per test JVM as a global REST Assured filter;
+ * what was checked (operation and status) is written to {@code target/contract/covered-*.txt} when the JVM ends
+ * (one file per class loader; {@code sort -u target/contract/covered-*.txt} is the whole).
+ */
+public final class ContractCheck implements Filter {
+
+    private static final Path DOCUMENT = Path.of("target/openapi/openapi.json");
+    /** One file per copy of this class (each {@code @QuarkusTest} application has its own class loader). */
+    private static final Path COVERED = Path.of("target/contract/covered-" + java.util.UUID.randomUUID() + ".txt");
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
+    private static volatile boolean installed;
+
+    private final List<Template> templates = new ArrayList<>();
+    private final Set<String> covered = new ConcurrentSkipListSet<>();
+
+    private record Template(String path, Pattern pattern, int literals, JsonNode item) {
+    }
+
+    private ContractCheck(JsonNode document) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = document.path("paths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String regex = "^" + e.getKey().replaceAll("\\{[^/}]+}", "[^/]+") + "/?$";
+            int literals = (int) java.util.Arrays.stream(e.getKey().split("/")).filter(s -> !s.startsWith("{")).count();
+            templates.add(new Template(e.getKey(), Pattern.compile(regex), literals, e.getValue()));
+        }
+    }
+
+    /** Adds the check to every REST Assured request of this JVM (idempotent). */
+    public static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        JsonNode document;
+        try {
+            document = new ObjectMapper().readTree(DOCUMENT.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the contract test needs the built OpenAPI document " + DOCUMENT.toAbsolutePath()
+                    + " (quarkus.smallrye-openapi.store-schema-directory); build the engine first", e);
+        }
+        ContractCheck check = new ContractCheck(document);
+        RestAssured.filters(check);
+        Runtime.getRuntime().addShutdownHook(new Thread(check::writeCovered, "contract-covered"));
+        installed = true;
+    }
+
+    @Override
+    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec,
+                           FilterContext context) {
+        Response response = context.next(request, responseSpec);
+        String problem = violation(request.getMethod(), URI.create(request.getURI()).getRawPath(), response);
+        if (problem != null) {
+            throw new AssertionError("contract (docs/openapi.json): " + problem);
+        }
+        return response;
+    }
+
+    /** Why this answer breaks the document, or null when it keeps it. */
+    String violation(String method, String path, Response response) {
+        if (!path.startsWith("/api/")) {
+            return null;
+        }
+        int status = response.statusCode();
+        Template template = templates.stream().filter(t -> t.pattern().matcher(path).matches())
+                .max(java.util.Comparator.comparingInt(Template::literals)).orElse(null);
+        if (template == null) {
+            return status == 404 ? null : method + " " + path + " is no operation of the document, yet answered " + status;
+        }
+        String m = method.toLowerCase(Locale.ROOT);
+        JsonNode op = template.item().path("head".equals(m) ? "get" : m);
+        if (op.isMissingNode() || !METHODS.contains("head".equals(m) ? "get" : m)) {
+            // No such operation on the path: 405 (with Allow) or, for OPTIONS, the list of methods.
+            return status == 405 || "options".equals(m) ? null
+                    : method + " " + template.path() + " is not in the document, yet answered " + status;
+        }
+        JsonNode responses = op.path("responses");
+        JsonNode declared = responses.has(String.valueOf(status)) ? responses.get(String.valueOf(status)) : responses.get("default");
+        String operation = method + " " + template.path();
+        if (declared == null) {
+            TreeSet<String> listed = new TreeSet<>();
+            responses.fieldNames().forEachRemaining(listed::add);
+            return operation + " answered " + status + " (" + response.contentType() + ": " + abbreviate(response.asString())
+                    + "); the document lists " + listed;
+        }
+        String body = response.asString();
+        String type = response.contentType() == null ? "" : response.contentType().split(";")[0].trim();
+        JsonNode content = declared.path("content");
+        if (body != null && !body.isEmpty() && content.size() > 0 && !type.isEmpty() && !content.has(type)
+                && !content.has("*/*")) {
+            TreeSet<String> listed = new TreeSet<>();
+            content.fieldNames().forEachRemaining(listed::add);
+            return operation + " answered " + status + " as " + type + "; the document lists " + listed + " for it";
+        }
+        covered.add(operation + " " + status);
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private void writeCovered() {
+        try {
+            Files.createDirectories(COVERED.getParent());
+            Files.write(COVERED, covered);
+        } catch (IOException e) {
+            System.err.println("contract: could not write " + COVERED + ": " + e);
+        }
+    }
+}
