@@ -48,6 +48,13 @@ class SoakIT {
     private static final long RESTART_EVERY_S = Long.getLong("soak.restartEverySeconds",
             Math.max(30, Math.round(MINUTES * 60 / 3)));
     private static final int RATE = Integer.getInteger("soak.rate", 5);
+    /**
+     * At most this many sagas running at once: the starter waits below it. A closed loop, so a machine slower than
+     * the rate (2 shared cores, a database restart's backlog) sees a bounded queue instead of a growing one: without
+     * it, replies queued behind the backlog outlive the flow's 10 s step timeouts and sagas end FAILED for load, not
+     * for a lost message, which is what this test is about (short timeouts under node death: NodeDeathIT).
+     */
+    private static final int MAX_IN_FLIGHT = Integer.getInteger("soak.maxInFlight", 20);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
 
     private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -146,6 +153,9 @@ class SoakIT {
         }
         running.set(false);
         starter.join(60_000);
+        if (starterConnection != null) {
+            starterConnection.close();
+        }
 
         try {
             await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
@@ -170,8 +180,9 @@ class SoakIT {
         long firstHalfMax = connections.subList(0, Math.max(1, connections.size() / 2)).stream().mapToLong(v -> v).max().orElse(0);
         assertThat(connections.get(connections.size() - 1)).as("open connections at the end vs. the first half's most")
                 .isLessThanOrEqualTo(firstHalfMax + 4);
-        LOG.infof("soak: %.1f min, %d sagas at %d/s, %d engine kills, 1 PostgreSQL restart: all COMPLETED, each effect "
-                + "once; samples in %s", MINUTES, ids.size(), RATE, restarts, csv.toAbsolutePath());
+        LOG.infof("soak: %.1f min, %d sagas at up to %d/s and %d in flight (starts held back %d s in all), %d engine "
+                + "kills, 1 PostgreSQL restart: all COMPLETED, each effect once; step answers %s; samples in %s", MINUTES,
+                ids.size(), RATE, MAX_IN_FLIGHT, throttledMillis.get() / 1000, restarts, stepLatencies(), csv.toAbsolutePath());
         assertThat(restarts).isPositive();
         assertThat(pgRestarted).isTrue();
     }
@@ -181,6 +192,12 @@ class SoakIT {
         long next = System.nanoTime();
         int i = 0;
         while (running.get()) {
+            if (inFlight() >= MAX_IN_FLIGHT) {
+                throttledMillis.addAndGet(200);
+                TestInfra.sleep(200);
+                next = System.nanoTime();
+                continue;
+            }
             String simulate = i % 5 == 0 ? "{\"payments\":\"retry:1\"}" : "{}";
             String body = "{\"flow\":\"order-checkout\",\"input\":{\"orderId\":\"s-" + i + "\",\"amount\":" + i
                     + ",\"simulate\":" + simulate + "}}";
@@ -205,6 +222,49 @@ class SoakIT {
             if (wait > 0) {
                 TestInfra.sleep(wait / 1_000_000);
             }
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong throttledMillis = new java.util.concurrent.atomic.AtomicLong();
+    private Connection starterConnection;
+
+    /** Sagas not yet ended; while the database is down, as if the limit were reached (a start would fail anyway). */
+    private int inFlight() {
+        try {
+            if (starterConnection == null || starterConnection.isClosed()) {
+                starterConnection = pg.connect(database);
+            }
+            try (Statement st = starterConnection.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT count(*) FROM saga WHERE status NOT IN ('COMPLETED', 'COMPENSATED', 'FAILED')")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (Exception e) {
+            try {
+                if (starterConnection != null) {
+                    starterConnection.close();
+                }
+            } catch (Exception ignored) {
+                // a connection the restart already broke
+            }
+            starterConnection = null;
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /** How long steps waited for their answer (kills and the restart included): median, 99th percentile, most. */
+    private String stepLatencies() {
+        try (Connection c = pg.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.99) WITHIN GROUP (ORDER BY d),
+                       max(d) FROM (
+                  SELECT type, extract(epoch FROM recorded_at - lag(recorded_at) OVER (PARTITION BY saga_id ORDER BY seq)) AS d
+                  FROM saga_event) x
+                WHERE type IN ('StepSucceeded', 'StepAttemptFailed')""")) {
+            rs.next();
+            return String.format(Locale.ROOT, "median %.2f s, p99 %.2f s, max %.2f s", rs.getDouble(1), rs.getDouble(2),
+                    rs.getDouble(3));
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
         }
     }
 
@@ -324,7 +384,8 @@ class SoakIT {
             Map<String, String> now = statuses();
             Map<String, Long> byStatus = new java.util.TreeMap<>();
             ids.forEach(id -> byStatus.merge(String.valueOf(now.get(id)), 1L, Long::sum));
-            out.append(String.format("soak: %d sagas by status %s", ids.size(), byStatus));
+            out.append(String.format("soak: %d sagas by status %s; step answers %s; starts held back %d s", ids.size(),
+                    byStatus, stepLatencies(), throttledMillis.get() / 1000));
             List<String> wrong = ids.stream().filter(id -> !"COMPLETED".equals(now.get(id))).limit(3).toList();
             for (String id : wrong) {
                 StringBuilder history = new StringBuilder();
