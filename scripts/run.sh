@@ -55,7 +55,7 @@ Sagaflow is running.
   dashboard     http://127.0.0.1:8080/        (log in as demo / demo; sagas, dead letters, flows, ...)
   login         user demo / password demo (curl -u demo:demo); API token for the CLI: export SAGAFLOW_TOKEN=demo-cli-token
   engine        http://127.0.0.1:8080        (log: $state/engine.log)
-  REST API      http://127.0.0.1:8080/q/openapi   health /q/health   metrics /q/metrics
+  REST API      http://127.0.0.1:8080/q/openapi (after the login)   health /q/health   metrics /q/metrics (a viewer login or token)
   participants  http://127.0.0.1:${HTTP_PORT}/journal   (log: $state/participants.log)
   sample flows  $(ls sample-flows/flows | tr '\n' ' ')
 

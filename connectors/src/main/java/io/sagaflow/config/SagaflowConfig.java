@@ -183,6 +183,17 @@ public interface SagaflowConfig {
         @WithDefault("100")
         int writeBurst();
 
+        /**
+         * Whether {@code /q/metrics} answers without a login (a Prometheus scrape inside a closed network). Off, it
+         * needs a viewer: scrape with an API token ({@code authorization.credentials} in Prometheus).
+         */
+        @WithDefault("false")
+        boolean metricsPublic();
+
+        /** Whether {@code /q/openapi} and {@code /q/swagger-ui} answer without a login. Off, they need a viewer. */
+        @WithDefault("false")
+        boolean openapiPublic();
+
         /** A user who logs in with a password. */
         interface User {
             /** {@code pbkdf2-sha256:<iterations>:<salt base64>:<hash base64>} (make one: {@code sagaflow hash-password}). */

@@ -4,7 +4,10 @@ import io.sagaflow.config.SagaflowConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -17,20 +20,59 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Creates the Kafka clients of Sagaflow with the settings every one of them needs. */
+/**
+ * Creates the Kafka clients of Sagaflow with the settings every one of them needs, plus the installation's own:
+ * every {@code kafka.*} property (or {@code KAFKA_*} environment variable) is passed to every producer, consumer
+ * and admin client, the way Quarkus's Kafka extensions read them: TLS ({@code kafka.security.protocol=SSL},
+ * {@code kafka.ssl.truststore.location}, ...), SASL ({@code kafka.sasl.mechanism}, {@code kafka.sasl.jaas.config}
+ * from the environment), timeouts. docs/security.md shows them.
+ */
 @ApplicationScoped
 public class KafkaClients {
 
     private final SagaflowConfig config;
+    private final Map<String, String> installation;
 
     public KafkaClients(SagaflowConfig config) {
         this.config = config;
+        org.eclipse.microprofile.config.Config mp = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        this.installation = clientSettings(mp.getPropertyNames(), name -> mp.getOptionalValue(name, String.class));
+    }
+
+    /**
+     * The Kafka client settings among configuration names: {@code kafka.x.y} and {@code KAFKA_X_Y} (the
+     * environment's spelling) as {@code x.y}; a dotted name wins over its environment twin. Not
+     * {@code bootstrap.servers} (that is {@code sagaflow.kafka.bootstrap-servers}) nor the SmallRye Reactive
+     * Messaging channel settings ({@code kafka.}{@code mp.messaging...} is not ours either way).
+     */
+    static Map<String, String> clientSettings(Iterable<String> names, java.util.function.Function<String, Optional<String>> value) {
+        Map<String, String> fromEnv = new TreeMap<>();
+        Map<String, String> dotted = new TreeMap<>();
+        for (String name : names) {
+            if (name.startsWith("kafka.")) {
+                value.apply(name).ifPresent(v -> dotted.put(name.substring("kafka.".length()), v));
+            } else if (name.startsWith("KAFKA_") && name.equals(name.toUpperCase(java.util.Locale.ROOT))) {
+                value.apply(name).ifPresent(v -> fromEnv.put(name.substring("KAFKA_".length())
+                        .toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v));
+            }
+        }
+        Map<String, String> out = new TreeMap<>(fromEnv);
+        out.putAll(dotted);
+        out.remove("bootstrap.servers");
+        return out;
+    }
+
+    /** The installation's settings, then the ones Sagaflow's correctness rests on (never overridden). */
+    private Properties base() {
+        Properties p = new Properties();
+        p.putAll(installation);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        return p;
     }
 
     /** An idempotent producer that waits for all in-sync replicas. */
     public KafkaProducer<byte[], byte[]> producer(String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Properties p = base();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -40,8 +82,7 @@ public class KafkaClients {
 
     /** A consumer that commits only when told to, starting from the earliest record of a new group. */
     public KafkaConsumer<byte[], byte[]> consumer(String group, String clientId) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Properties c = base();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -58,8 +99,7 @@ public class KafkaClients {
      * offset); 0 for a group that committed nothing. Blocking: one admin round trip of a few milliseconds.
      */
     public long groupLag(String group, java.time.Duration timeout) throws Exception {
-        Properties a = new Properties();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Properties a = base();
         a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(a)) {
@@ -84,8 +124,7 @@ public class KafkaClients {
 
     /** Creates the topics that do not exist yet, with the configured partition count. */
     public void ensureTopics(Collection<String> topics) {
-        Properties a = new Properties();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Properties a = base();
         try (Admin admin = Admin.create(a)) {
             List<NewTopic> wanted = topics.stream().distinct()
                     .map(t -> new NewTopic(t, config.kafka().partitions(), (short) 1)).toList();
@@ -106,8 +145,7 @@ public class KafkaClients {
 
     /** The number of partitions of an existing topic. */
     public int partitions(String topic) {
-        Properties a = new Properties();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Properties a = base();
         try (Admin admin = Admin.create(a)) {
             return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
         } catch (ExecutionException e) {

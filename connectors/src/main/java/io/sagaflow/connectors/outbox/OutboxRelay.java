@@ -256,6 +256,7 @@ public class OutboxRelay {
         extra.put("transforms.outbox.route.by.field", "aggregatetype");
         extra.put("transforms.outbox.route.topic.replacement", "${routedByValue}");
         extra.put("transforms.outbox.table.fields.additional.placement", OutboxHeaders.eventRouterPlacement());
+        extra.putAll(db.debeziumSsl());   // TLS as the engine's JDBC URL asks for it
         return new CdcConfig("sagaflow-outbox-" + relay.slot(), "sagaflow", source, TABLE,
                 CdcConfig.SnapshotMode.NO_DATA,
                 new OffsetStore.Jdbc(new JdbcTable(db.jdbcUrl(), db.user(), db.password(), relay.offsetTable())),

@@ -80,25 +80,15 @@ public class AccessFilter {
     private Response decide(Authenticator.Outcome outcome, AccessRules.Need need, String method, String path,
                             ContainerRequestContext request) {
         boolean page = !path.startsWith("/api/");
-        if (outcome instanceof Authenticator.Nobody) {
-            return page ? toLogin(path, request) : unauthorized("login-required", "Login required",
-                    "this call needs credentials: Authorization: Bearer <API token>, Basic <user:password>, or a dashboard login");
+        Optional<Denial> denial = denial(outcome, need, method, path, request.getHeaderString(CSRF_HEADER) != null);
+        if (denial.isPresent()) {
+            Denial d = denial.get();
+            if (d.status() == 401) {
+                return page ? toLogin(path, request) : unauthorized(d);
+            }
+            return ProblemMappers.respond(d.status(), d.type(), d.title(), d.detail(), Map.of());
         }
-        if (outcome instanceof Authenticator.Refused refused) {
-            return page ? toLogin(path, request) : unauthorized("invalid-credentials", "Invalid credentials", refused.why());
-        }
-        Authenticator.Known known = (Authenticator.Known) outcome;
-        Caller caller = known.caller();
-        if (known.viaSession() && !SAFE.contains(method) && request.getHeaderString(CSRF_HEADER) == null) {
-            return ProblemMappers.respond(403, "csrf-header-missing", "Forbidden",
-                    "a change made with a dashboard login must come from the dashboard (header " + CSRF_HEADER + ")", Map.of());
-        }
-        if (!need.allows(caller)) {
-            return ProblemMappers.respond(403, "forbidden", "Forbidden", caller.name() + " ("
-                    + caller.roles().stream().map(Role::label).sorted().collect(Collectors.joining(", "))
-                    + ") may not " + method + " " + path + "; that needs one of: "
-                    + need.anyOf().stream().map(Role::label).sorted().collect(Collectors.joining(", ")), Map.of());
-        }
+        Caller caller = ((Authenticator.Known) outcome).caller();
         if (!SAFE.contains(method)) {
             Optional<java.time.Duration> wait = writes.take(caller.name(), authenticator.writeAllowance(caller), clock.instant());
             if (wait.isPresent()) {
@@ -111,6 +101,42 @@ public class AccessFilter {
         current.set(caller);
         return null;
     }
+
+    /** Why a request is turned away, before a protocol writes it: 401 or 403, the problem's type, title and detail. */
+    public record Denial(int status, String type, String title, String detail) {
+    }
+
+    /**
+     * The 401 or 403 a request with these credentials gets for what it needs; empty when the caller may go on.
+     * {@code csrfHeader}: whether the request carries {@link #CSRF_HEADER} (a change by the dashboard's cookie must).
+     */
+    public static Optional<Denial> denial(Authenticator.Outcome outcome, AccessRules.Need need, String method, String path,
+                                          boolean csrfHeader) {
+        if (outcome instanceof Authenticator.Nobody) {
+            return Optional.of(new Denial(401, "login-required", "Login required",
+                    "this call needs credentials: Authorization: Bearer <API token>, Basic <user:password>, or a dashboard login"));
+        }
+        if (outcome instanceof Authenticator.Refused refused) {
+            return Optional.of(new Denial(401, "invalid-credentials", "Invalid credentials", refused.why()));
+        }
+        Authenticator.Known known = (Authenticator.Known) outcome;
+        Caller caller = known.caller();
+        if (known.viaSession() && !SAFE.contains(method) && !csrfHeader) {
+            return Optional.of(new Denial(403, "csrf-header-missing", "Forbidden",
+                    "a change made with a dashboard login must come from the dashboard (header " + CSRF_HEADER + ")"));
+        }
+        if (!need.allows(caller)) {
+            return Optional.of(new Denial(403, "forbidden", "Forbidden", caller.name() + " ("
+                    + caller.roles().stream().map(Role::label).sorted().collect(Collectors.joining(", "))
+                    + ") may not " + method + " " + path + "; that needs one of: "
+                    + need.anyOf().stream().map(Role::label).sorted().collect(Collectors.joining(", "))));
+        }
+        return Optional.empty();
+    }
+
+    /** The headers a 401 carries: which credentials this API takes. */
+    static final java.util.List<String> CHALLENGES = java.util.List.of("Bearer realm=\"sagaflow\"",
+            "Basic realm=\"sagaflow\", charset=\"UTF-8\"");
 
     /**
      * A body over the limit, told by its {@code Content-Length} before it is read: 413 with a problem. (A body sent
@@ -138,10 +164,10 @@ public class AccessFilter {
         return "/" + request.getUriInfo().getPath().replaceFirst("^/+", "");
     }
 
-    private static Response unauthorized(String type, String title, String detail) {
-        return Response.fromResponse(ProblemMappers.respond(401, type, title, detail, Map.of()))
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sagaflow\"")
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"sagaflow\", charset=\"UTF-8\"").build();
+    private static Response unauthorized(Denial d) {
+        Response.ResponseBuilder out = Response.fromResponse(ProblemMappers.respond(401, d.type(), d.title(), d.detail(), Map.of()));
+        CHALLENGES.forEach(c -> out.header(HttpHeaders.WWW_AUTHENTICATE, c));
+        return out.build();
     }
 
     private static Response toLogin(String path, ContainerRequestContext request) {

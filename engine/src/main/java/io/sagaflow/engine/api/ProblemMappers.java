@@ -115,12 +115,17 @@ public class ProblemMappers {
     }
 
     static Response respond(int status, String type, String title, String detail, Map<String, Object> extensions) {
+        return Response.status(status).type(PROBLEM_JSON).entity(problem(status, type, title, detail, extensions)).build();
+    }
+
+    /** The body of a problem (RFC 9457): type, title, status, detail, then the extensions. */
+    static Map<String, Object> problem(int status, String type, String title, String detail, Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://sagaflow.io/problems/" + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
         body.putAll(extensions);
-        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+        return body;
     }
 }

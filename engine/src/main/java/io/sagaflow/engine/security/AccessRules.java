@@ -45,6 +45,9 @@ public final class AccessRules {
     /** The table, in order. */
     public static final List<Rule> RULES = List.of(
             rule("*", "/q/health(/.*)?", PUBLIC, "health and readiness"),
+            rule(READ, "/q/metrics(/.*)?", VIEW, "metrics (open with sagaflow.security.metrics-public)"),
+            rule(READ, "/q/(openapi|swagger-ui)(/.*)?", VIEW,
+                    "the OpenAPI document and its UI (open with sagaflow.security.openapi-public)"),
             rule("GET,HEAD,POST", "/login|/logout", PUBLIC, "log in and out"),
             rule(READ, "/ui/.*", PUBLIC, "the dashboard's static files (no data)"),
             rule("POST", "/api/sagas", START, "start a saga (a starter: of its flows)"),
@@ -73,7 +76,7 @@ public final class AccessRules {
         return new Rule(methods, Pattern.compile(path), need, what);
     }
 
-    /** What a request needs; empty when no rule speaks of it (not ours: e.g. /q/metrics, left to Quarkus). */
+    /** What a request needs; empty when no rule speaks of it (not ours: e.g. /q/dev-ui, left to Quarkus). */
     public static Optional<Need> need(String method, String path) {
         return RULES.stream().filter(r -> r.matches(method, path)).findFirst().map(Rule::need);
     }

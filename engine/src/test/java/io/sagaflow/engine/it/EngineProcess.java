@@ -22,12 +22,14 @@ final class EngineProcess implements AutoCloseable {
 
     final String name;
     final int port;
+    private final boolean https;
     private final Process process;
     final Path log;
 
-    private EngineProcess(String name, int port, Process process, Path log) {
+    private EngineProcess(String name, int port, boolean https, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.https = https;
         this.process = process;
         this.log = log;
     }
@@ -39,12 +41,17 @@ final class EngineProcess implements AutoCloseable {
         return start(infra.suffix, name, config);
     }
 
-    /** An engine with exactly {@code config} (as -D system properties); its log goes to target/engine-processes. */
+    /**
+     * An engine with exactly {@code config} (as -D system properties; a key {@code env.NAME} goes to the process's
+     * environment instead, as a secret would); its log goes to target/engine-processes. With
+     * {@code quarkus.http.ssl-port} in {@code config}, it is reached (and probed for readiness) over HTTPS there.
+     */
     static EngineProcess start(String runId, String name, Map<String, String> config) throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs with 'mvn verify'");
         }
         int port = TestInfra.freePort();
+        String sslPort = config.get("quarkus.http.ssl-port");
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx512m");
@@ -53,13 +60,24 @@ final class EngineProcess implements AutoCloseable {
         if (!config.containsKey("sagaflow.security.enabled")) {
             cmd.add("-Dsagaflow.security.enabled=false");   // these tests are about faults, not logins (SecurityIT is)
         }
-        config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        config.forEach((k, v) -> {
+            if (!k.startsWith("env.")) {
+                cmd.add("-D" + k + "=" + v);
+            }
+        });
         cmd.add("-jar");
         cmd.add(JAR.toString());
         Path log = Path.of("target/engine-processes/" + runId + "-" + name + ".log");
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        EngineProcess engine = new EngineProcess(name, port, process, log);
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        config.forEach((k, v) -> {
+            if (k.startsWith("env.")) {
+                builder.environment().put(k.substring(4), v);
+            }
+        });
+        Process process = builder.start();
+        EngineProcess engine = sslPort == null ? new EngineProcess(name, port, false, process, log)
+                : new EngineProcess(name, Integer.parseInt(sslPort), true, process, log);
         try {
             engine.awaitReady();
         } catch (Exception e) {
@@ -84,11 +102,12 @@ final class EngineProcess implements AutoCloseable {
     }
 
     String baseUri() {
-        return "http://127.0.0.1:" + port;
+        return (https ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        // Readiness only: the test itself checks the certificate.
+        HttpClient http = https ? HttpClient.newBuilder().sslContext(trustingAnything()).build() : HttpClient.newHttpClient();
         // Generous: on 2 shared, busy cores a JVM start was seen to take 123 s.
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
@@ -109,6 +128,26 @@ final class EngineProcess implements AutoCloseable {
         }
         throw new IllegalStateException("engine " + name + " not ready after " + READY_WITHIN.toSeconds() + " s; log: "
                 + log.toAbsolutePath());
+    }
+
+    private static javax.net.ssl.SSLContext trustingAnything() throws Exception {
+        javax.net.ssl.X509TrustManager any = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {any}, new java.security.SecureRandom());
+        return context;
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed, like a crash. */

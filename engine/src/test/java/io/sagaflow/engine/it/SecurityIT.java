@@ -71,6 +71,21 @@ class SecurityIT {
                 .header("Content-Security-Policy", containsString("frame-ancestors 'none'"));
     }
 
+    @Test
+    void metricsAndTheOpenApiDocumentNeedAViewer() {
+        for (String ops : List.of("/q/metrics", "/q/openapi")) {
+            given().get(ops).then().statusCode(401).contentType("application/problem+json")
+                    .body("type", containsString("login-required"))
+                    .header("WWW-Authenticate", containsString("realm=\"sagaflow\""));
+            withToken("no-such-token").get(ops).then().statusCode(401).body("type", containsString("invalid-credentials"));
+            withToken(SecurityProfile.STARTER_TOKEN).get(ops).then().statusCode(403).body("detail", containsString("viewer"));
+            as("vic").get(ops).then().statusCode(200);   // a password (checked off the event loop)
+            withToken(SecurityProfile.OPERATOR_TOKEN).get(ops).then().statusCode(200);
+        }
+        withToken(SecurityProfile.OPERATOR_TOKEN).get("/q/metrics").then().body(containsString("jvm_memory_used_bytes"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     /** One operation of each kind, with the callers that may call it; every other caller gets 403. */
     private record Operation(String name, String method, String path, String body, List<String> allowed) {
     }

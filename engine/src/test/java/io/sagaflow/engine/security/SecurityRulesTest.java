@@ -3,6 +3,7 @@ package io.sagaflow.engine.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +19,14 @@ class SecurityRulesTest {
     }
 
     @Test
-    void healthLoginAndStaticFilesArePublicMetricsAreNotOurs() {
+    void healthLoginAndStaticFilesArePublicMetricsAndTheContractNeedAViewer() {
         assertThat(AccessRules.need("GET", "/q/health/ready").orElseThrow().isPublic()).isTrue();
         assertThat(AccessRules.need("POST", "/login").orElseThrow().isPublic()).isTrue();
         assertThat(AccessRules.need("GET", "/ui/app.js").orElseThrow().isPublic()).isTrue();
-        assertThat(AccessRules.need("GET", "/q/metrics")).isEmpty();
+        for (String ops : List.of("/q/metrics", "/q/openapi", "/q/swagger-ui/index.html")) {
+            assertThat(AccessRules.need("GET", ops).orElseThrow().anyOf()).as(ops).containsExactly(Role.VIEWER);
+        }
+        assertThat(AccessRules.need("GET", "/q/dev-ui")).isEmpty();
     }
 
     @Test
