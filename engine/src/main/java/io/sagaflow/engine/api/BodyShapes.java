@@ -1,0 +1,116 @@
+package io.sagaflow.engine.api;
+
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+import io.sagaflow.engine.saga.SagaStatus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+
+/**
+ * The body half of the OpenAPI contract (issue 12, item 4) where the generated schemas say less than the API does:
+ * free-form JSON ({@code input}, {@code output}, {@code data}, {@code payload}) as any JSON value instead of
+ * Jackson's {@code JsonNode} bean; which fields are always there ({@code required}) and which may be {@code null};
+ * the saga status as its enum; an event stream as {@code text/event-stream} of one event per {@code data:} line.
+ * Every other schema is as the record declares it.
+ */
+@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+public class BodyShapes implements OASFilter {
+
+    static final String ANY_JSON = "AnyJson";
+    private static final String JSON_NODE = "#/components/schemas/JsonNode";
+
+    /** Per schema: the fields always present, and the ones present but possibly null. */
+    private record Shape(List<String> required, List<String> nullable) {
+    }
+
+    private static final Map<String, Shape> SHAPES = Map.of(
+            "SagaView", new Shape(List.of("id", "flow", "flowVersion", "status", "input", "createdAt", "updatedAt"),
+                    List.of("output", "error", "steps")),
+            "StartRequest", new Shape(List.of("flow"), List.of()),
+            "EventView", new Shape(List.of("seq", "type", "at", "data"), List.of()),
+            "EventView1", new Shape(List.of("seq", "type", "at", "data"), List.of()));
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getComponents() == null || openAPI.getComponents().getSchemas() == null) {
+            return;
+        }
+        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
+        openAPI.getComponents().addSchema(ANY_JSON, OASFactory.createSchema()
+                .description("Any JSON value (free-form): an object, array, string, number, boolean or null"));
+        schemas.values().forEach(BodyShapes::anyJsonForJsonNode);
+        openAPI.getComponents().removeSchema("JsonNode");
+        openAPI.getComponents().removeSchema("JsonNodeType");
+        SHAPES.forEach((name, shape) -> {
+            Schema s = schemas.get(name);
+            if (s != null && s.getProperties() != null) {
+                s.setRequired(new ArrayList<>(shape.required()));
+                shape.nullable().forEach(field -> orNull(s, field));
+            }
+        });
+        Schema saga = schemas.get("SagaView");
+        if (saga != null && saga.getProperties() != null && saga.getProperties().get("status") != null) {
+            saga.getProperties().get("status").setEnumeration(new ArrayList<>(
+                    Arrays.stream(SagaStatus.values()).map(Enum::name).toList()));
+        }
+        if (openAPI.getPaths() != null && openAPI.getPaths().getPathItems() != null) {
+            openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(op -> {
+                if (op.getResponses() != null && op.getResponses().getAPIResponses() != null) {
+                    op.getResponses().getAPIResponses().values().forEach(r -> {
+                        if (r.getContent() != null && r.getContent().getMediaType("text/event-stream") != null) {
+                            eventStream(r.getContent().getMediaType("text/event-stream"));
+                        }
+                    });
+                }
+            }));
+        }
+    }
+
+    /** {@code $ref JsonNode} anywhere under {@code s} becomes {@code $ref AnyJson}. */
+    private static void anyJsonForJsonNode(Schema s) {
+        if (s == null) {
+            return;
+        }
+        if (JSON_NODE.equals(s.getRef())) {
+            s.setRef(ANY_JSON);
+        }
+        if (s.getProperties() != null) {
+            s.getProperties().values().forEach(BodyShapes::anyJsonForJsonNode);
+        }
+        anyJsonForJsonNode(s.getItems());
+        if (s.getAdditionalPropertiesSchema() != null) {
+            anyJsonForJsonNode(s.getAdditionalPropertiesSchema());
+        }
+    }
+
+    /** The field may be null: its schema becomes "this, or null". */
+    private static void orNull(Schema owner, String field) {
+        Schema f = owner.getProperties().get(field);
+        if (f == null) {
+            return;
+        }
+        if (f.getRef() != null && f.getRef().endsWith("/" + ANY_JSON)) {
+            return;   // any JSON value includes null
+        }
+        Schema nullable = OASFactory.createSchema().anyOf(List.of(f, OASFactory.createSchema().type(List.of(Schema.SchemaType.NULL))));
+        owner.addProperty(field, nullable);
+    }
+
+    /**
+     * An event stream's schema is one event (the JSON of one {@code data:} line), not an array: the stream sends them
+     * one by one; an event's type is in its JSON ({@code type}), not in an {@code event:} line.
+     */
+    private static void eventStream(MediaType media) {
+        Schema s = media.getSchema();
+        if (s != null && s.getItems() != null) {
+            media.setSchema(s.getItems().description("One event as the JSON of one `data:` line of the stream "
+                    + "(text/event-stream; its type in `type`); the stream starts with what is recorded so far"));
+        }
+    }
+}
