@@ -194,6 +194,47 @@ public interface SagaflowConfig {
         @WithDefault("false")
         boolean openapiPublic();
 
+        /**
+         * Bearer JWTs from an identity provider (OIDC: Keycloak, Entra ID, Okta, Auth0 ...), beside the API tokens
+         * and passwords. On when {@code issuer} is set; the signature is checked against {@code jwks-url} (the
+         * provider's key set, fetched and cached) or {@code public-key-file} (PEM).
+         */
+        Jwt jwt();
+
+        /** How bearer JWTs are checked and read. */
+        interface Jwt {
+            /** The expected {@code iss}, e.g. {@code https://sso.example.com/realms/shop}; absent: JWTs are refused. */
+            Optional<String> issuer();
+
+            /** The provider's JWKS endpoint, e.g. {@code https://sso.example.com/realms/shop/protocol/openid-connect/certs}. */
+            Optional<String> jwksUrl();
+
+            /** A PEM public key (RSA or EC) instead of a key set. */
+            Optional<java.nio.file.Path> publicKeyFile();
+
+            /** The expected {@code aud}; absent: not checked. */
+            Optional<String> audience();
+
+            /**
+             * The claim holding the roles (viewer, operator, admin, starter; other values are ignored): a list or a
+             * space-separated string; a path with {@code /} for a nested one ({@code realm_access/roles} in Keycloak).
+             */
+            @WithDefault("groups")
+            String rolesClaim();
+
+            /** The claim naming the caller in the audit ({@code sub} when absent from a token). */
+            @WithDefault("preferred_username")
+            String nameClaim();
+
+            /** For a starter: the claim listing the flows it may start. */
+            @WithDefault("sagaflow_flows")
+            String flowsClaim();
+
+            /** Clock difference tolerated on {@code exp} and {@code nbf}. */
+            @WithDefault("30s")
+            Duration clockSkew();
+        }
+
         /** A user who logs in with a password. */
         interface User {
             /** {@code pbkdf2-sha256:<iterations>:<salt base64>:<hash base64>} (make one: {@code sagaflow hash-password}). */

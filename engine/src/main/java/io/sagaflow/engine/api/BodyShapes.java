@@ -11,12 +11,14 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 
 /**
  * The body half of the OpenAPI contract (issue 12, item 4) where the generated schemas say less than the API does:
  * free-form JSON ({@code input}, {@code output}, {@code data}, {@code payload}) as any JSON value instead of
  * Jackson's {@code JsonNode} bean; which fields are always there ({@code required}) and which may be {@code null};
- * the saga status as its enum; an event stream as {@code text/event-stream} of one event per {@code data:} line.
+ * the saga status as its enum; an event stream as {@code text/event-stream} of one event per {@code data:} line;
+ * query parameters as the API reads them ({@code limit} 1..500, {@code status} and {@code source} as their enums).
  * Every other schema is as the record declares it.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
@@ -38,12 +40,12 @@ public class BodyShapes implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        if (openAPI.getComponents() == null || openAPI.getComponents().getSchemas() == null) {
-            return;
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
         }
-        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
         openAPI.getComponents().addSchema(ANY_JSON, OASFactory.createSchema()
                 .description("Any JSON value (free-form): an object, array, string, number, boolean or null"));
+        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
         schemas.values().forEach(BodyShapes::anyJsonForJsonNode);
         openAPI.getComponents().removeSchema("JsonNode");
         openAPI.getComponents().removeSchema("JsonNodeType");
@@ -60,6 +62,12 @@ public class BodyShapes implements OASFilter {
                     Arrays.stream(SagaStatus.values()).map(Enum::name).toList()));
         }
         if (openAPI.getPaths() != null && openAPI.getPaths().getPathItems() != null) {
+            openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().values().forEach(op -> {
+                if (op.getParameters() != null) {
+                    op.getParameters().stream().filter(p -> p.getIn() == Parameter.In.QUERY)
+                            .forEach(p -> queryShape(path, p));
+                }
+            }));
             openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(op -> {
                 if (op.getResponses() != null && op.getResponses().getAPIResponses() != null) {
                     op.getResponses().getAPIResponses().values().forEach(r -> {
@@ -69,6 +77,34 @@ public class BodyShapes implements OASFilter {
                     });
                 }
             }));
+        }
+    }
+
+    /** The query parameter's schema as the API reads it (they are read as text, to answer a bad one with a 400). */
+    private static void queryShape(String path, Parameter p) {
+        switch (p.getName()) {
+            case "limit" -> p.setSchema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER))
+                    .minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(500))
+                    .defaultValue(50).description("Items per page, 1..500"));
+            case "flowVersion" -> p.setSchema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER))
+                    .minimum(java.math.BigDecimal.ONE));
+            case "from", "to" -> p.setSchema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
+                    .format("date-time"));
+            case "source" -> p.setSchema(OASFactory.createSchema().ref("DeadLetterSource"));
+            case "status" -> {
+                if (path.startsWith("/api/sagas")) {
+                    p.setSchema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).enumeration(
+                            new ArrayList<>(Arrays.stream(SagaStatus.values()).map(Enum::name).toList())));
+                } else if (path.startsWith("/api/messages")) {
+                    p.setSchema(OASFactory.createSchema().ref("MessageStatus"));
+                } else if (path.startsWith("/api/notifications")) {
+                    p.setSchema(OASFactory.createSchema().ref("NotificationStatus"));
+                } else if (path.startsWith("/api/dead-letters")) {
+                    p.setSchema(OASFactory.createSchema().ref("DeadLetterStatus"));
+                }
+            }
+            default -> {
+            }
         }
     }
 

@@ -108,6 +108,10 @@ public class ProblemResponses implements OASFilter {
             op.getResponses().addAPIResponse("431", OASFactory.createAPIResponse()
                     .description("Request headers over quarkus.http.limits.max-header-size"));
         }
+        if (!op.getResponses().hasAPIResponse("414")) {   // the same, for the request line
+            op.getResponses().addAPIResponse("414", OASFactory.createAPIResponse()
+                    .description("Request line (path and query) over quarkus.http.limits.max-initial-line-length"));
+        }
     }
 
     private static List<Parameter> parameters(PathItem item, Operation op) {

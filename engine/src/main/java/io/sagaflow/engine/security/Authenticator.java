@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Who a request comes from, by the credentials it carries: an API token ({@code Authorization: Bearer}), a user's
+ * Who a request comes from, by the credentials it carries: an API token or an identity provider's JWT
+ * ({@code Authorization: Bearer}, {@link JwtVerifier}), a user's
  * password ({@code Authorization: Basic}) or a dashboard session cookie. A password check costs a PBKDF2 run (about
  * half a second on purpose): call {@link #identify} off the event loop when {@link #costly} says so; a password that
  * passed is remembered for five minutes (by its SHA-256), so scripts using Basic pay once.
@@ -44,6 +45,7 @@ public class Authenticator {
     private static final Duration REMEMBER = Duration.ofMinutes(5);
 
     private final SagaflowConfig.Security config;
+    private final Optional<JwtVerifier> jwt;
     private final byte[] sessionKey;
     private final Map<String, Instant> passed = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -54,6 +56,7 @@ public class Authenticator {
 
     public Authenticator(SagaflowConfig config) {
         this.config = config.security();
+        this.jwt = JwtVerifier.of(this.config.jwt());
         this.sessionKey = this.config.sessionSecret().map(secret -> {
             if (secret.length() < 32) {
                 throw new IllegalArgumentException("sagaflow.security.session-secret must have at least 32 characters, has "
@@ -128,6 +131,10 @@ public class Authenticator {
     }
 
     private Outcome byToken(String token) {
+        if (jwt.isPresent() && JwtVerifier.looksLikeJwt(token)) {
+            JwtVerifier.Result r = jwt.get().verify(token);
+            return r instanceof JwtVerifier.Valid v ? new Known(v.caller(), false) : new Refused(((JwtVerifier.Invalid) r).why());
+        }
         for (Map.Entry<String, SagaflowConfig.Security.Token> e : config.tokens().entrySet()) {
             if (Secrets.tokenMatches(token, e.getValue().hash())) {
                 return new Known(caller(e.getKey(), e.getValue().roles(), e.getValue().flows()), false);

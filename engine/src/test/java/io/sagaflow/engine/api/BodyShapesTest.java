@@ -49,4 +49,28 @@ class BodyShapesTest {
         assertThat(stream.getRef()).endsWith("/EventView1");
         assertThat(stream.getItems()).isNull();
     }
+
+    @Test
+    void queryParametersReadAsTextAreDocumentedAsTheApiReadsThem() {
+        var limit = OASFactory.createParameter().name("limit").in(org.eclipse.microprofile.openapi.models.parameters.Parameter.In.QUERY)
+                .schema(string());
+        var status = OASFactory.createParameter().name("status").in(org.eclipse.microprofile.openapi.models.parameters.Parameter.In.QUERY)
+                .schema(string());
+        var source = OASFactory.createParameter().name("source").in(org.eclipse.microprofile.openapi.models.parameters.Parameter.In.QUERY)
+                .schema(string());
+        OpenAPI api = OASFactory.createOpenAPI().components(OASFactory.createComponents())
+                .paths(OASFactory.createPaths()
+                        .addPathItem("/api/sagas", OASFactory.createPathItem().GET(OASFactory.createOperation()
+                                .parameters(List.of(limit, status))))
+                        .addPathItem("/api/dead-letters", OASFactory.createPathItem().GET(OASFactory.createOperation()
+                                .parameters(List.of(source)))));
+
+        new BodyShapes().filterOpenAPI(api);
+
+        assertThat(limit.getSchema().getType()).containsExactly(Schema.SchemaType.INTEGER);
+        assertThat(limit.getSchema().getMinimum()).isEqualByComparingTo("1");
+        assertThat(limit.getSchema().getMaximum()).isEqualByComparingTo("500");
+        assertThat(status.getSchema().getEnumeration()).contains("RUNNING", "COMPENSATED");
+        assertThat(source.getSchema().getRef()).endsWith("/DeadLetterSource");
+    }
 }

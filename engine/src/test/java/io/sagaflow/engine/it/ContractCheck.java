@@ -59,6 +59,14 @@ public final class ContractCheck implements Filter {
         if (installed) {
             return;
         }
+        ContractCheck check = load();
+        RestAssured.filters(check);
+        Runtime.getRuntime().addShutdownHook(new Thread(check::writeCovered, "contract-covered"));
+        installed = true;
+    }
+
+    /** The check against the built document, for a test that sends its requests itself (writes what it covered too). */
+    static ContractCheck load() {
         JsonNode document;
         try {
             document = new ObjectMapper().readTree(DOCUMENT.toFile());
@@ -66,10 +74,25 @@ public final class ContractCheck implements Filter {
             throw new UncheckedIOException("the contract test needs the built OpenAPI document " + DOCUMENT.toAbsolutePath()
                     + " (quarkus.smallrye-openapi.store-schema-directory); build the engine first", e);
         }
-        ContractCheck check = new ContractCheck(document);
-        RestAssured.filters(check);
-        Runtime.getRuntime().addShutdownHook(new Thread(check::writeCovered, "contract-covered"));
-        installed = true;
+        return new ContractCheck(document);
+    }
+
+    /** Every operation of the document: its path template, method (lower case) and its description in the document. */
+    List<Map.Entry<String, Map.Entry<String, JsonNode>>> operations() {
+        List<Map.Entry<String, Map.Entry<String, JsonNode>>> out = new ArrayList<>();
+        for (Template t : templates) {
+            t.item().fields().forEachRemaining(m -> {
+                if (METHODS.contains(m.getKey())) {
+                    out.add(Map.entry(t.path(), Map.entry(m.getKey(), m.getValue())));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Writes what was checked so far (for a test that sends its requests itself). */
+    void flushCovered() {
+        writeCovered();
     }
 
     @Override
@@ -85,10 +108,14 @@ public final class ContractCheck implements Filter {
 
     /** Why this answer breaks the document, or null when it keeps it. */
     String violation(String method, String path, Response response) {
+        return violation(method, path, response.statusCode(), response.contentType(), response.asString());
+    }
+
+    /** Why an answer of {@code status}, with this content type and body, breaks the document, or null. */
+    String violation(String method, String path, int status, String contentType, String body) {
         if (!path.startsWith("/api/")) {
             return null;
         }
-        int status = response.statusCode();
         Template template = templates.stream().filter(t -> t.pattern().matcher(path).matches())
                 .max(java.util.Comparator.comparingInt(Template::literals)).orElse(null);
         if (template == null) {
@@ -107,11 +134,10 @@ public final class ContractCheck implements Filter {
         if (declared == null) {
             TreeSet<String> listed = new TreeSet<>();
             responses.fieldNames().forEachRemaining(listed::add);
-            return operation + " answered " + status + " (" + response.contentType() + ": " + abbreviate(response.asString())
+            return operation + " answered " + status + " (" + contentType + ": " + abbreviate(body)
                     + "); the document lists " + listed;
         }
-        String body = response.asString();
-        String type = response.contentType() == null ? "" : response.contentType().split(";")[0].trim();
+        String type = contentType == null ? "" : contentType.split(";")[0].trim();
         JsonNode content = declared.path("content");
         if (body != null && !body.isEmpty() && content.size() > 0 && !type.isEmpty() && !content.has(type)
                 && !content.has("*/*")) {

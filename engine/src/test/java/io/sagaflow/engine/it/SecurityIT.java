@@ -71,6 +71,46 @@ class SecurityIT {
                 .header("Content-Security-Policy", containsString("frame-ancestors 'none'"));
     }
 
+    /** A JWT as an identity provider would sign it, with the test key (src/test/resources/security). */
+    private static String jwt(String user, java.util.List<String> roles, long expiresInSeconds) throws Exception {
+        org.jose4j.jwt.JwtClaims c = new org.jose4j.jwt.JwtClaims();
+        c.setIssuer(SecurityProfile.JWT_ISSUER);
+        c.setAudience("sagaflow");
+        c.setSubject(user + "-id");
+        c.setClaim("preferred_username", user);
+        c.setClaim("realm_access", java.util.Map.of("roles", roles));
+        c.setExpirationTime(org.jose4j.jwt.NumericDate.fromMilliseconds(System.currentTimeMillis() + expiresInSeconds * 1000));
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload(c.toJson());
+        String pem = Files.readString(Path.of("src/test/resources/security/jwt-test-private.pem"))
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        jws.setKey(java.security.KeyFactory.getInstance("RSA").generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem))));
+        jws.setAlgorithmHeaderValue(org.jose4j.jws.AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    @Test
+    void anIdentityProvidersJwtActsWithItsRolesAndIsAudited() throws Exception {
+        String olga = jwt("olga.sso", java.util.List.of("offline_access", "operator"), 300);
+        withToken(olga).get("/api/sagas").then().statusCode(200);
+        withToken(olga).contentType("application/yaml").body("kind: Saga").post("/api/flows").then().statusCode(403)
+                .body("detail", containsString("olga.sso (operator)"));
+        String id = withToken(SecurityProfile.STARTER_TOKEN).contentType(ContentType.JSON)
+                .body("{\"flow\":\"order-checkout-strict\",\"input\":{\"orderId\":\"jwt-1\",\"simulate\":{\"payments\":\"timeout\"}}}")
+                .post("/api/sagas").then().statusCode(201).extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> withToken(olga).get("/api/sagas/" + id + "/events").then().extract()
+                .jsonPath().getList("type").contains("StepAttemptStarted"));
+        withToken(olga).contentType(ContentType.JSON).body("{\"reason\":\"customer called\"}")
+                .post("/api/sagas/" + id + "/abort").then().statusCode(200);
+        assertThat(withToken(olga).get("/api/sagas/" + id + "/events").jsonPath()
+                .getString("find { it.type == 'AbortRequested' }.data.by")).isEqualTo("olga.sso");
+        withToken(jwt("olga.sso", java.util.List.of("operator"), -120)).get("/api/sagas").then().statusCode(401)
+                .body("detail", containsString("expired"));
+        withToken(jwt("nobody", java.util.List.of("offline_access"), 300)).get("/api/sagas").then().statusCode(401)
+                .body("detail", containsString("no Sagaflow role"));
+    }
+
     @Test
     void metricsAndTheOpenApiDocumentNeedAViewer() {
         for (String ops : List.of("/q/metrics", "/q/openapi")) {

@@ -13,6 +13,7 @@ public class SecurityProfile implements QuarkusTestProfile {
     static final String OPERATOR_TOKEN = "ops-token-0123456789";
     /** A starter allowed one change a second (burst two). */
     static final String SLOW_TOKEN = "slow-token-0123456789";
+    static final String JWT_ISSUER = "https://sso.sagaflow.test/realms/it";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -32,6 +33,11 @@ public class SecurityProfile implements QuarkusTestProfile {
         c.put("sagaflow.security.tokens.slow.roles", "starter");
         c.put("sagaflow.security.tokens.slow.flows", "order-checkout");
         c.put("sagaflow.security.tokens.slow.writes-per-second", "1");
+        // bearer JWTs of an identity provider, roles in Keycloak's place (SecurityIT signs them with the test key)
+        c.put("sagaflow.security.jwt.issuer", JWT_ISSUER);
+        c.put("sagaflow.security.jwt.public-key-file", "src/test/resources/security/jwt-test-public.pem");
+        c.put("sagaflow.security.jwt.audience", "sagaflow");
+        c.put("sagaflow.security.jwt.roles-claim", "realm_access/roles");
         return c;
     }
 }
