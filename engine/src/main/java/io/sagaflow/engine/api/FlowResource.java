@@ -76,7 +76,7 @@ public class FlowResource {
                     + "RUNNING, COMPENSATING or FAILED, a message of it is not yet delivered or rolled back, or a "
                     + "notification of it is PENDING.")
     public Uni<Response> undeploy(@PathParam("name") String name) {
-        return flows.undeploy(name).map(u -> Response.noContent().build());
+        return flows.undeploy(StorableText.require("name", name)).map(u -> Response.noContent().build());
     }
 
     @GET

@@ -26,16 +26,17 @@ public class ProblemResponses implements OASFilter {
 
     static final String PROBLEM = "Problem";
 
-    private static final Map<String, String> TITLES = Map.of(
-            "400", "Bad request: a parameter or the body is invalid (every problem listed)",
-            "401", "No or wrong credentials",
-            "403", "The caller's role does not allow this (or a dashboard change without its CSRF header)",
-            "404", "Nothing with that id or name",
-            "409", "Conflicts with the current state, or an Idempotency-Key reused with another request",
-            "413", "The body is over its size limit",
-            "422", "The dead letter's reply is still unreadable: redriving it would fail again",
-            "429", "Over the caller's write rate; see Retry-After",
-            "503", "A dependency (PostgreSQL, Kafka) is unavailable; see Retry-After");
+    private static final Map<String, String> TITLES = Map.ofEntries(Map.entry("415",
+            "The body's Content-Type is not one this operation reads"),
+            Map.entry("400", "Bad request: a parameter or the body is invalid (every problem listed)"),
+            Map.entry("401", "No or wrong credentials"),
+            Map.entry("403", "The caller's role does not allow this (or a dashboard change without its CSRF header)"),
+            Map.entry("404", "Nothing with that id or name"),
+            Map.entry("409", "Conflicts with the current state, or an Idempotency-Key reused with another request"),
+            Map.entry("413", "The body is over its size limit"),
+            Map.entry("422", "The dead letter's reply is still unreadable: redriving it would fail again"),
+            Map.entry("429", "Over the caller's write rate; see Retry-After"),
+            Map.entry("503", "A dependency (PostgreSQL, Kafka) is unavailable; see Retry-After"));
 
     /**
      * Operations that answer 201 when they create and 200 when an Idempotency-Key (or the same content) finds what an
@@ -97,6 +98,9 @@ public class ProblemResponses implements OASFilter {
         }
         if (op.getRequestBody() != null || change) {
             add(op, "413");
+        }
+        if (op.getRequestBody() != null) {
+            add(op, "415");
         }
         if (PARTICULAR.containsKey(operation)) {
             add(op, PARTICULAR.get(operation));

@@ -18,7 +18,7 @@ final class QueryValues {
         }
         return Arrays.stream(type.getEnumConstants()).filter(c -> c.name().equals(value)).findFirst()
                 .map(Optional::of)
-                .orElseThrow(() -> new DomainFailure.Invalid("invalid-" + name, name + " must be one of "
+                .orElseThrow(() -> new DomainFailure.Invalid(invalid(name), name + " must be one of "
                         + Arrays.toString(type.getEnumConstants()) + ", was " + value));
     }
 
@@ -43,7 +43,7 @@ final class QueryValues {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new DomainFailure.Invalid("invalid-" + name, name + " must be a whole number, was '" + value + "'");
+            throw new DomainFailure.Invalid(invalid(name), name + " must be a whole number, was '" + value + "'");
         }
     }
 
@@ -60,7 +60,7 @@ final class QueryValues {
         try {
             return Optional.of(java.time.OffsetDateTime.parse(value.trim()).toInstant());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new DomainFailure.Invalid("invalid-" + name, name + " must be a time with an offset such as "
+            throw new DomainFailure.Invalid(invalid(name), name + " must be a time with an offset such as "
                     + "2026-12-05T10:00:00Z, was '" + value + "'");
         }
     }
@@ -68,5 +68,10 @@ final class QueryValues {
     /** No thing of {@code kind} with that id. */
     static DomainFailure unknown(String kind, UUID id) {
         return new DomainFailure.NotFound("unknown-" + kind, "no " + kind.replace('-', ' ') + " " + id);
+    }
+
+    /** The problem code of a bad parameter: {@code invalid-} and its name in kebab case ({@code flowVersion}: {@code invalid-flow-version}). */
+    static String invalid(String name) {
+        return "invalid-" + name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -38,6 +38,8 @@ public final class ContractCheck implements Filter {
     private static final Path COVERED = Path.of("target/contract/covered-" + java.util.UUID.randomUUID() + ".txt");
     private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
     private static volatile boolean installed;
+    /** What is answered before a request is routed: the HTTP layer's 414 and 431, the access filter's 401 and 403. */
+    private static final Set<Integer> BEFORE_ROUTING = Set.of(401, 403, 414, 431);
 
     private final List<Template> templates = new ArrayList<>();
     private final Set<String> covered = new ConcurrentSkipListSet<>();
@@ -112,20 +114,24 @@ public final class ContractCheck implements Filter {
     }
 
     /** Why an answer of {@code status}, with this content type and body, breaks the document, or null. */
-    String violation(String method, String path, int status, String contentType, String body) {
+    String violation(String method, String rawPath, int status, String contentType, String body) {
+        String path = rawPath.replaceAll("/{2,}", "/");   // as the server routes it: '//' is one '/'
         if (!path.startsWith("/api/")) {
             return null;
         }
         Template template = templates.stream().filter(t -> t.pattern().matcher(path).matches())
                 .max(java.util.Comparator.comparingInt(Template::literals)).orElse(null);
         if (template == null) {
-            return status == 404 ? null : method + " " + path + " is no operation of the document, yet answered " + status;
+            // No operation: 404 or 405 from the router, or what comes before routing (the HTTP layer's 414 and 431,
+            // the access filter's 401 and 403).
+            return status == 404 || status == 405 || BEFORE_ROUTING.contains(status) ? null
+                    : method + " " + path + " is no operation of the document, yet answered " + status;
         }
         String m = method.toLowerCase(Locale.ROOT);
         JsonNode op = template.item().path("head".equals(m) ? "get" : m);
         if (op.isMissingNode() || !METHODS.contains("head".equals(m) ? "get" : m)) {
             // No such operation on the path: 405 (with Allow) or, for OPTIONS, the list of methods.
-            return status == 405 || "options".equals(m) ? null
+            return status == 405 || "options".equals(m) || BEFORE_ROUTING.contains(status) ? null
                     : method + " " + template.path() + " is not in the document, yet answered " + status;
         }
         JsonNode responses = op.path("responses");

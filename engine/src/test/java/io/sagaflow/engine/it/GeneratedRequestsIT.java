@@ -39,7 +39,7 @@ class GeneratedRequestsIT {
 
     private static final Logger LOG = Logger.getLogger(GeneratedRequestsIT.class);
     /** Requests per run ({@code -Dgenerated.tries}). */
-    private static final int TRIES = Integer.getInteger("generated.tries", 1500);
+    private static final int TRIES = Integer.getInteger("generated.tries", 3000);
     private static final String ADMIN = "generated-admin-token-0123456789";
     private static final String STARTER = "generated-starter-token-0123456789";
     private static final List<String> LEAKS = List.of("Exception", "org.postgresql", "io.sagaflow.", "java.lang",
@@ -123,8 +123,14 @@ class GeneratedRequestsIT {
                 failures.add("#" + i + " " + call + "\n    -> no answer within 20 s");
                 continue;
             } catch (java.io.IOException e) {
-                failures.add("#" + i + " " + call + "\n    -> the connection broke: " + e);
-                continue;
+                // Vert.x answers a request line or headers too long (414, 431) as HTTP/1.0 and closes; the JDK client
+                // may still hand that connection to the next request. Once again on a fresh connection, then it counts.
+                try {
+                    r = send(call);
+                } catch (java.io.IOException again) {
+                    failures.add("#" + i + " " + call + "\n    -> the connection broke twice: " + again);
+                    continue;
+                }
             }
             SENT.incrementAndGet();
             STATUSES.merge(r.statusCode(), 1, Integer::sum);
@@ -135,7 +141,9 @@ class GeneratedRequestsIT {
         }
         LOG.infof("generated requests (seed %d, again with -Dgenerated.seed=%d): %d sent, by status %s", seed, seed,
                 SENT.get(), STATUSES);
-        assertThat(failures).as("requests that broke the engine or the contract (seed %d)", seed).isEmpty();
+        failures.forEach(f -> LOG.error("generated request failed: " + f));
+        assertThat(failures).as("%d requests broke the engine or the contract (seed %d; each in the log); the first: %s",
+                failures.size(), seed, failures.isEmpty() ? "" : failures.get(0)).isEmpty();
     }
 
     /** What is wrong with this answer, or null. */
@@ -246,7 +254,7 @@ class GeneratedRequestsIT {
                 }
                 yield b.toString();
             }
-            case 2 -> "x".repeat(2000 + r.nextInt(8000));
+            case 2 -> "x".repeat(r.nextBoolean() ? 300 + r.nextInt(2000) : 2000 + r.nextInt(8000));   // near and over the limits
             default -> pick(r, List.of("", " ", "null", "{}", "'; DROP TABLE saga; --", "${jndi:ldap://x}", "\u0000", "s\ud800"));
         };
     }

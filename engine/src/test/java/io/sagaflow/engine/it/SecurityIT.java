@@ -94,7 +94,7 @@ class SecurityIT {
     void anIdentityProvidersJwtActsWithItsRolesAndIsAudited() throws Exception {
         String olga = jwt("olga.sso", java.util.List.of("offline_access", "operator"), 300);
         withToken(olga).get("/api/sagas").then().statusCode(200);
-        withToken(olga).contentType("application/yaml").body("kind: Saga").post("/api/flows").then().statusCode(403)
+        withToken(olga).contentType("application/yaml").body("kind: Saga".getBytes(StandardCharsets.UTF_8)).post("/api/flows").then().statusCode(403)
                 .body("detail", containsString("olga.sso (operator)"));
         String id = withToken(SecurityProfile.STARTER_TOKEN).contentType(ContentType.JSON)
                 .body("{\"flow\":\"order-checkout-strict\",\"input\":{\"orderId\":\"jwt-1\",\"simulate\":{\"payments\":\"timeout\"}}}")
