@@ -31,12 +31,28 @@ public class BodyShapes implements OASFilter {
     private record Shape(List<String> required, List<String> nullable) {
     }
 
-    private static final Map<String, Shape> SHAPES = Map.of(
-            "SagaView", new Shape(List.of("id", "flow", "flowVersion", "status", "input", "createdAt", "updatedAt"),
-                    List.of("output", "error", "steps")),
-            "StartRequest", new Shape(List.of("flow"), List.of()),
-            "EventView", new Shape(List.of("seq", "type", "at", "data"), List.of()),
-            "EventView1", new Shape(List.of("seq", "type", "at", "data"), List.of()));
+    /** The API's views, by their schema names (a Java {@code Optional} is written as null when empty). */
+    private static final Map<String, Shape> SHAPES = Map.ofEntries(
+            Map.entry("SagaView", new Shape(List.of("id", "flow", "flowVersion", "status", "input", "createdAt", "updatedAt"),
+                    List.of("output", "error", "steps"))),
+            Map.entry("StartRequest", new Shape(List.of("flow"), List.of())),
+            Map.entry("EventView", new Shape(List.of("seq", "type", "at", "data"), List.of())),
+            Map.entry("EventView1", new Shape(List.of("seq", "type", "at", "data"), List.of())),
+            Map.entry("MessageView", new Shape(List.of("id", "flow", "flowVersion", "topic", "status", "checks", "payload",
+                    "createdAt", "updatedAt"), List.of("key", "nextCheckAt"))),
+            Map.entry("Notification", new Shape(List.of("id", "flow", "flowVersion", "status", "payload", "attempts",
+                    "createdAt", "updatedAt"), List.of("nextAttemptAt"))),
+            Map.entry("Attempt", new Shape(List.of("attempt", "startedAt"), List.of("finishedAt", "httpStatus", "latencyMs",
+                    "error"))),
+            Map.entry("DeadLetter", new Shape(List.of("id", "source", "origin", "reason", "detail", "headers", "attempts",
+                    "status", "createdAt", "updatedAt", "redrives"), List.of("flow", "payload"))),
+            Map.entry("Redrive", new Shape(List.of("id", "requestedAt", "request", "outcome"),
+                    List.of("idempotencyKey", "detail", "settledAt"))),
+            Map.entry("NodeView", new Shape(List.of("id", "alive", "startedAt", "lastHeartbeat", "holds"), List.of())),
+            Map.entry("FlowVersionView", new Shape(List.of("name", "version", "kind", "deployedAt", "content"),
+                    List.of("undeployedAt"))),
+            Map.entry("FlowView", new Shape(List.of("name", "kind", "latestVersion", "deployed", "versions"), List.of())),
+            Map.entry("Me", new Shape(List.of("name", "roles", "flows"), List.of())));
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

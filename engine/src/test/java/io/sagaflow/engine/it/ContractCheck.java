@@ -47,7 +47,10 @@ public final class ContractCheck implements Filter {
     private record Template(String path, Pattern pattern, int literals, JsonNode item) {
     }
 
-    private ContractCheck(JsonNode document) {
+    private final JsonNode schemas;
+
+    ContractCheck(JsonNode document) {
+        this.schemas = document.path("components").path("schemas");
         for (Iterator<Map.Entry<String, JsonNode>> it = document.path("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String regex = "^" + e.getKey().replaceAll("\\{[^/}]+}", "[^/]+") + "/?$";
@@ -151,8 +154,105 @@ public final class ContractCheck implements Filter {
             content.fieldNames().forEachRemaining(listed::add);
             return operation + " answered " + status + " as " + type + "; the document lists " + listed + " for it";
         }
+        if (status < 300 && type.endsWith("json") && body != null && !body.isEmpty() && content.has(type)) {
+            String shape = shape(content.get(type).path("schema"), body);
+            if (shape != null) {
+                return operation + " answered " + status + " with a body the document does not describe: " + shape;
+            }
+        }
         covered.add(operation + " " + status);
         return null;
+    }
+
+    /**
+     * Whether a JSON body keeps what the document declares of its shape: every {@code required} field present, and,
+     * in an object whose shape is declared (it has {@code required}), a null only where the schema allows it
+     * ({@code anyOf} with {@code type: null}, or a schema without a type, such as {@code AnyJson}). Types and formats
+     * are Jackson's business; these two are ours (api.BodyShapes).
+     */
+    private String shape(JsonNode schema, String body) {
+        try {
+            return shape(schema, new ObjectMapper().readTree(body), "$", 0);
+        } catch (IOException e) {
+            return "not JSON: " + e.getMessage();
+        }
+    }
+
+    private String shape(JsonNode schema, JsonNode value, String where, int depth) {
+        if (depth > 30 || schema == null || schema.isMissingNode()) {
+            return null;
+        }
+        if (schema.has("$ref")) {
+            String ref = schema.get("$ref").asText();
+            return shape(schemas.path(ref.substring(ref.lastIndexOf('/') + 1)), value, where, depth + 1);
+        }
+        if (value.isNull()) {
+            return null;   // judged by the object holding it, when that object's shape is declared (below)
+        }
+        if (schema.has("anyOf")) {
+            for (JsonNode option : schema.get("anyOf")) {
+                if (!option.path("type").asText().equals("null") && shape(option, value, where, depth + 1) == null) {
+                    return null;
+                }
+            }
+            return null;   // a value none of the options fits is Jackson's business (types), not ours
+        }
+        if (value.isObject()) {
+            for (JsonNode field : schema.path("required")) {
+                if (!value.has(field.asText())) {
+                    return where + "." + field.asText() + " is required but missing";
+                }
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> p = it.next();
+                boolean declared = schema.has("required");   // a shape api.BodyShapes states: its nulls too
+                if (declared && value.has(p.getKey()) && value.get(p.getKey()).isNull() && !allowsNull(p.getValue())) {
+                    return where + "." + p.getKey() + " is null, which its schema does not allow";
+                }
+                if (value.has(p.getKey())) {
+                    String bad = shape(p.getValue(), value.get(p.getKey()), where + "." + p.getKey(), depth + 1);
+                    if (bad != null) {
+                        return bad;
+                    }
+                }
+            }
+        } else if (value.isArray() && schema.has("items")) {
+            for (int i = 0; i < value.size(); i++) {
+                String bad = shape(schema.get("items"), value.get(i), where + "[" + i + "]", depth + 1);
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean allowsNull(JsonNode schema) {
+        if (schema.has("$ref")) {
+            String ref = schema.get("$ref").asText();
+            return allowsNull(schemas.path(ref.substring(ref.lastIndexOf('/') + 1)));
+        }
+        if (schema.has("anyOf")) {
+            for (JsonNode option : schema.get("anyOf")) {
+                if (allowsNull(option)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        JsonNode type = schema.path("type");
+        if (type.isMissingNode()) {
+            return !schema.has("properties") && !schema.has("enum") && !schema.has("items");   // free-form
+        }
+        if (type.isArray()) {
+            for (JsonNode t : type) {
+                if (t.asText().equals("null")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return type.asText().equals("null");
     }
 
     private static String abbreviate(String s) {
