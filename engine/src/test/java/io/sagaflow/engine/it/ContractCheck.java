@@ -95,11 +95,6 @@ public final class ContractCheck implements Filter {
         return out;
     }
 
-    /** Writes what was checked so far (for a test that sends its requests itself). */
-    void flushCovered() {
-        writeCovered();
-    }
-
     @Override
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec,
                            FilterContext context) {
@@ -259,7 +254,8 @@ public final class ContractCheck implements Filter {
         return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
-    private void writeCovered() {
+    /** Writes what was checked so far to {@code target/contract} (at JVM exit, or by a test that sends its own). */
+    void writeCovered() {
         try {
             Files.createDirectories(COVERED.getParent());
             Files.write(COVERED, covered);

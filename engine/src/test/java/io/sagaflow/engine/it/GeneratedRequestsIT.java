@@ -84,7 +84,7 @@ class GeneratedRequestsIT {
     @AfterAll
     static void stopEngine() throws Exception {
         if (contract != null) {
-            contract.flushCovered();
+            contract.writeCovered();
         }
         if (engine != null) {
             engine.close();

@@ -66,6 +66,7 @@ class TlsIT {
         infra = new TestInfra();
         int plainPort = TestInfra.freePort();
         Map<String, String> config = new HashMap<>();
+        config.put("quarkus.http.port", String.valueOf(plainPort));   // known, to check that it stays shut
         config.put("quarkus.http.ssl-port", String.valueOf(TestInfra.freePort()));
         config.put("quarkus.http.insecure-requests", "disabled");
         config.put("quarkus.tls.key-store.p12.path", keyStore.toString());
@@ -73,7 +74,7 @@ class TlsIT {
         config.put("sagaflow.security.enabled", "true");
         config.put("sagaflow.security.tokens.it.hash", Secrets.hashToken(TOKEN));
         config.put("sagaflow.security.tokens.it.roles", "admin");
-        engine = EngineProcess.start(infra, "tls", withPlainPort(config, plainPort));
+        engine = EngineProcess.start(infra, "tls", config);
         assertThat(engine.baseUri()).startsWith("https://");
 
         RequestSpecification trusting = given().baseUri(engine.baseUri()).header("Authorization", "Bearer " + TOKEN)
@@ -95,12 +96,6 @@ class TlsIT {
         // Nothing listens in plain HTTP.
         assertThatThrownBy(() -> new Socket("127.0.0.1", plainPort).close()).isInstanceOf(ConnectException.class);
         assertThat(String.join("\n", engine.logLines(""))).doesNotContain(STORE_PASSWORD);
-    }
-
-    /** The plain port the engine would open without {@code insecure-requests=disabled}: known, to check it stays shut. */
-    private static Map<String, String> withPlainPort(Map<String, String> config, int plainPort) {
-        config.put("quarkus.http.port", String.valueOf(plainPort));
-        return config;
     }
 
     private static void keytool(String... args) throws Exception {
