@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.loops.Backoff;
 import io.sagaflow.cdc.CdcConfig;
@@ -98,6 +99,11 @@ public class OutboxRelay {
         if (!config.relay().enabled()) {
             LOG.info("outbox relay disabled on this node (sagaflow.relay.enabled=false)");
             return;
+        }
+        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
+            throw new IllegalStateException("the outbox relay (Debezium embedded) does not run in the native engine: "
+                    + "set sagaflow.relay.enabled=false on native nodes and run the relay on a JVM node "
+                    + "(ARCHITECTURE.md, \"Native image\")");
         }
         CdcConfig cdcConfig = cdcConfig(config.relay(), db);
         prepareSlotAndPublication((Source.Postgres) cdcConfig.source());

@@ -3,6 +3,7 @@ package io.sagaflow.engine.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sagaflow.engine.saga.RecordedEvent;
 import io.sagaflow.engine.saga.EventCodec;
 import io.sagaflow.engine.saga.SagaStore;
@@ -104,7 +105,8 @@ public class SagaResource {
         });
     }
 
-    /** Optional body of operator actions: {@code {"reason": "..."}}, recorded with the action. */
+    /** Optional body of operator actions: {@code {"reason": "..."}}, recorded with the action (read by hand: registered). */
+    @RegisterForReflection
     public record OperatorRequest(String reason) {
     }
 

@@ -1,6 +1,7 @@
 package io.sagaflow.engine.cachesync;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.cachesync.CacheSyncManager;
@@ -35,6 +36,11 @@ public class CacheSyncStarter {
                  SagaflowConfig config) {
         if (!config.cacheSync().enabled()) {
             return;
+        }
+        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
+            throw new IllegalStateException("CacheSync (Debezium embedded) does not run in the native engine: set "
+                    + "sagaflow.cache-sync.enabled=false on native nodes and run the syncs on a JVM node "
+                    + "(ARCHITECTURE.md, \"Native image\")");
         }
         startDeployed(flows, syncs);
         rescan = Executors.newSingleThreadScheduledExecutor(r -> {
