@@ -90,6 +90,7 @@ public final class KafkaParticipantRunner implements AutoCloseable {
     private final Supervisor supervisor;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running;
+    private volatile CommandTracing tracing = CommandTracing.detect();
 
     /** A runner; call {@link #start()} to begin consuming. */
     public KafkaParticipantRunner(CommandHandler handler, Options options) {
@@ -100,6 +101,12 @@ public final class KafkaParticipantRunner implements AutoCloseable {
         // unanswered commands were not committed, so they come again); supervisor().status() tells it.
         supervisor = new Supervisor("sagaflow-participant-" + options.topic(), RESTART, this::run,
                 new Supervisor.Listener() { }, java.time.Clock.systemUTC());
+    }
+
+    /** How commands continue the engine's trace; {@link CommandTracing#detect()} unless set. */
+    public KafkaParticipantRunner tracing(CommandTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing must not be null");
+        return this;
     }
 
     /** Subscribes and starts consuming on a thread of its own. */
@@ -172,21 +179,26 @@ public final class KafkaParticipantRunner implements AutoCloseable {
                     + record.offset() + " that names no saga, step, kind or message id: it cannot be answered");
             return Optional.empty();
         }
-        Optional<CommandResult> answer = resultOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
+        Optional<Answer> answer = resultOf(record, sagaId.get(), step.get(), kindName.get(), messageId.get());
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        CommandResult result = answer.get();
+        CommandResult result = answer.get().result();
         ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(replyTo, utf8(sagaId.get()), json(result.body()));
         reply.headers().add(KafkaHeader.SAGA_ID, utf8(sagaId.get()));
         reply.headers().add(KafkaHeader.STEP, utf8(step.get()));
         reply.headers().add(KafkaHeader.KIND, utf8(kindName.get()));
         reply.headers().add(KafkaHeader.MESSAGE_ID, utf8(messageId.get()));
         reply.headers().add(KafkaHeader.OUTCOME, utf8(result.outcome().wire()));
+        answer.get().traceparent().ifPresent(tp -> reply.headers().add(KafkaHeader.TRACEPARENT, utf8(tp)));
         return Optional.of(reply);
     }
 
-    private Optional<CommandResult> resultOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
+    /** The handler's result and the trace context its reply carries. */
+    private record Answer(CommandResult result, Optional<String> traceparent) {
+    }
+
+    private Optional<Answer> resultOf(ConsumerRecord<byte[], byte[]> record, String sagaId, String step, String kindName,
                               String messageId) {
         CommandContext ctx;
         JsonNode input;
@@ -199,16 +211,22 @@ public final class KafkaParticipantRunner implements AutoCloseable {
             input = record.value() == null ? JSON.nullNode() : JSON.readTree(record.value());
         } catch (Exception e) {
             // Final: the same bytes would be just as unreadable on every retry.
-            return Optional.of(new CommandResult.Failure(UNREADABLE_COMMAND, e.getMessage()));
+            return Optional.of(new Answer(new CommandResult.Failure(UNREADABLE_COMMAND, e.getMessage()),
+                    header(record.headers(), KafkaHeader.TRACEPARENT)));
         }
-        try {
-            return Optional.of(handler.handle(ctx, input).toCompletableFuture().join());
-        } catch (RuntimeException e) {
-            if (BarrierRules.unwrap(e) instanceof NoReply noReply) {
-                LOG.fine(() -> "no reply to " + ctx.idempotencyKey() + ": " + noReply.getMessage());
-                return Optional.empty();
+        try (CommandTracing.Attempt traced = tracing.start(ctx, header(record.headers(), KafkaHeader.TRACEPARENT))) {
+            CommandResult result;
+            try {
+                result = handler.handle(ctx, input).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                if (BarrierRules.unwrap(e) instanceof NoReply noReply) {
+                    LOG.fine(() -> "no reply to " + ctx.idempotencyKey() + ": " + noReply.getMessage());
+                    return Optional.empty();
+                }
+                result = BarrierRules.fromException(e);
             }
-            return Optional.of(BarrierRules.fromException(e));
+            traced.outcome(result.outcome().wire());
+            return Optional.of(new Answer(result, traced.traceparent()));
         }
     }
 

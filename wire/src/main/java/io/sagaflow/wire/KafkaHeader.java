@@ -31,6 +31,13 @@ public final class KafkaHeader {
     /** Only on commands for HTTP participants, like {@link #HTTP_URL}: the request timeout in milliseconds. */
     public static final String HTTP_TIMEOUT_MS = "sagaflow-http-timeout-ms";
 
+    /**
+     * W3C Trace Context ({@code 00-<trace id>-<span id>-<flags>}) of the span that sent this record, when tracing is on:
+     * on commands (the step attempt's span) and replies (the participant's span), so that one saga is one trace. The
+     * same name as the HTTP header. Optional: a participant that does not trace may drop it or pass it through.
+     */
+    public static final String TRACEPARENT = "traceparent";
+
     /** The reply topic of a command that names none in {@link #REPLY_TO}, and the engine's default. */
     public static final String DEFAULT_REPLY_TOPIC = "sagaflow.replies";
 

@@ -56,8 +56,10 @@ record HttpCommand(String url, String replyTo, Duration timeout, Optional<String
      *
      * @throws IllegalArgumentException when the URL is not one
      */
-    HttpRequest request(byte[] input) {
-        return HttpRequest.newBuilder(URI.create(url))
+    HttpRequest request(byte[] input, java.util.Map<String, String> traceHeaders) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        traceHeaders.forEach(request::header);
+        return request
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header(HttpHeader.SAGA_ID, sagaId.orElse(""))

@@ -1,15 +1,24 @@
 package io.sagaflow.connectors.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.kafka.KafkaClients;
+import io.sagaflow.connectors.tracing.SagaLogContext;
+import io.sagaflow.connectors.tracing.TraceContext;
 import io.sagaflow.loops.Backoff;
 import io.sagaflow.loops.Supervisor;
 import io.sagaflow.wire.KafkaHeader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -52,13 +61,18 @@ public class HttpCommandConnector {
     private ExecutorService callers;
     private Supervisor supervisor;
     private volatile boolean running;
+    private final OpenTelemetry otel;
+    private final Tracer tracer;
     private volatile List<String> assigned = List.of();
     private volatile int partitionCount;
 
-    public HttpCommandConnector(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics) {
+    public HttpCommandConnector(SagaflowConfig config, KafkaClients kafka, MeterRegistry metrics,
+                                Instance<OpenTelemetry> openTelemetry) {
         this.config = config;
         this.kafka = kafka;
         this.metrics = metrics;
+        this.otel = openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop();
+        this.tracer = otel.getTracer("io.sagaflow.connectors.http");
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -163,25 +177,56 @@ public class HttpCommandConnector {
             return CompletableFuture.completedFuture(null);
         }
         HttpCommand command = read.get();
+        try (SagaLogContext saga = SagaLogContext.of(command.sagaId().orElse("?"))) {
+            return call(record, command);
+        }
+    }
+
+    private CompletableFuture<Void> call(ConsumerRecord<byte[], byte[]> record, HttpCommand command) {
         long started = System.nanoTime();
+        // One CLIENT span per call, child of the step attempt's span; the reply carries it back to the engine.
+        Span span = tracer.spanBuilder("POST " + command.step().orElse(""))
+                .setParent(TraceContext.of(otel, record.headers()))
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("http.request.method", "POST")
+                .setAttribute("url.full", command.url())
+                .setAttribute("sagaflow.saga.id", command.sagaId().orElse(""))
+                .setAttribute("sagaflow.step", command.step().orElse(""))
+                .setAttribute("sagaflow.kind", command.kind().orElse(""))
+                .startSpan();
+        Context traced = Context.root().with(span);
         java.net.http.HttpRequest request;
         try {
-            request = command.request(record.value());
+            request = command.request(record.value(), TraceContext.asHeaders(otel, traced));
         } catch (RuntimeException unusable) {
             // A URL or timeout the HTTP client refuses: this attempt fails (RETRY), the loop goes on.
             LOG.warnf("cannot call %s for %s-%d@%d: %s", command, record.topic(), record.partition(), record.offset(),
                     unusable.getMessage());
-            return send(command.reply(record.key(), HttpAnswer.unanswered(unusable)));
+            span.setStatus(StatusCode.ERROR, unusable.getMessage());
+            span.end();
+            return send(traced(command.reply(record.key(), HttpAnswer.unanswered(unusable)), traced));
         }
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, error) -> error != null
-                        ? HttpAnswer.unanswered(error)
-                        : HttpAnswer.answered(response.statusCode(), response.body()))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+                        return HttpAnswer.unanswered(error);
+                    }
+                    span.setAttribute("http.response.status_code", response.statusCode());
+                    return HttpAnswer.answered(response.statusCode(), response.body());
+                })
                 .thenCompose(answer -> {
                     metrics.timer("sagaflow.http.call", "outcome", answer.outcome().wire())
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    return send(command.reply(record.key(), answer));
+                    span.setAttribute("sagaflow.outcome", answer.outcome().wire());
+                    span.end();
+                    return send(traced(command.reply(record.key(), answer), traced));
                 });
+    }
+
+    private ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> reply, Context context) {
+        TraceContext.write(otel, context, reply.headers());
+        return reply;
     }
 
     private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {

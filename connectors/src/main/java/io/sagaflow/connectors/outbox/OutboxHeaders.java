@@ -25,7 +25,8 @@ final class OutboxHeaders {
             new Placement("idempotency_key", KafkaHeader.IDEMPOTENCY_KEY),
             new Placement("reply_to", KafkaHeader.REPLY_TO),
             new Placement("http_url", KafkaHeader.HTTP_URL),
-            new Placement("http_timeout_ms", KafkaHeader.HTTP_TIMEOUT_MS));
+            new Placement("http_timeout_ms", KafkaHeader.HTTP_TIMEOUT_MS),
+            new Placement("traceparent", KafkaHeader.TRACEPARENT));
 
     private OutboxHeaders() {
     }

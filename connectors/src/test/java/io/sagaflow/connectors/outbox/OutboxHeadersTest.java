@@ -18,6 +18,7 @@ class OutboxHeadersTest {
                 "idempotency_key:header:sagaflow-idempotency-key",
                 "reply_to:header:sagaflow-reply-to",
                 "http_url:header:sagaflow-http-url",
-                "http_timeout_ms:header:sagaflow-http-timeout-ms"));
+                "http_timeout_ms:header:sagaflow-http-timeout-ms",
+                "traceparent:header:traceparent"));
     }
 }

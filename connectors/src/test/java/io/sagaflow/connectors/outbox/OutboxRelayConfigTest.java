@@ -87,6 +87,7 @@ class OutboxRelayConfigTest {
                         "aggregateid:header:sagaflow-saga-id,type:header:sagaflow-command,id:header:sagaflow-message-id,"
                                 + "step:header:sagaflow-step,kind:header:sagaflow-kind,"
                                 + "idempotency_key:header:sagaflow-idempotency-key,reply_to:header:sagaflow-reply-to,"
-                                + "http_url:header:sagaflow-http-url,http_timeout_ms:header:sagaflow-http-timeout-ms")));
+                                + "http_url:header:sagaflow-http-url,http_timeout_ms:header:sagaflow-http-timeout-ms,"
+                                + "traceparent:header:traceparent")));
     }
 }

@@ -30,6 +30,7 @@ import io.sagaflow.engine.internal.IdempotencyKey;
 import io.sagaflow.engine.internal.IdempotentCreate;
 import io.sagaflow.engine.internal.IdempotentCreate.Creation;
 import io.sagaflow.engine.internal.SqlValues;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -64,10 +65,12 @@ public class SagaStore {
     private final DeadLetterStore deadLetters;
     private final MeterRegistry metrics;
     private final StateCache cache;
+    private final SagaTracing tracing;
 
     public SagaStore(Pool pool, FlowRegistry flows, SagaflowConfig config, ObjectMapper json, Clock clock,
-                     DeadLetterStore deadLetters, MeterRegistry metrics) {
+                     DeadLetterStore deadLetters, MeterRegistry metrics, SagaTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.flows = flows;
@@ -94,20 +97,22 @@ public class SagaStore {
             SagaState empty = SagaState.empty(id);
             SagaDecision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
             Writes writes = new Writes(now);
-            SagaState started = writes.add(flow, empty, d);
+            Context trace = tracing.started(flowName, id);
+            SagaState started = writes.add(flow, empty, d, trace);
             String requestSha = IdempotentCreate.fingerprint(json,
                     json.createObjectNode().put("flow", flowName).set("input", input));
             return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO saga (id, flow, flow_version, status, "
                                     + "input, idempotency_key, request_sha256, created_at, updated_at, output, error, steps, "
-                                    + "last_seq) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $8, $9::text::jsonb, "
-                                    + "$10, $11::text::jsonb, $12) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+                                    + "last_seq, traceparent) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $8, "
+                                    + "$9::text::jsonb, $10, $11::text::jsonb, $12, $13) "
+                                    + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
                             .execute(Tuple.tuple().addValue(id).addValue(flow.id().name()).addValue(flow.id().version())
                                     .addValue(started.status().name()).addValue(SqlValues.json(json, input))
                                     .addValue(idempotencyKey.map(IdempotencyKey::value).orElse(null)).addValue(requestSha)
                                     .addValue(SqlValues.at(now))
                                     .addValue(started.output().map(v -> SqlValues.json(json, v)).orElse(null))
                                     .addValue(started.error().orElse(null)).addValue(stepsJson(started))
-                                    .addValue(started.seq()))
+                                    .addValue(started.seq()).addValue(tracing.traceparent(trace).orElse(null)))
                             .chain(inserted -> IdempotentCreate.settle(conn, "saga", "sagaId", id, inserted, idempotencyKey,
                                     requestSha, () -> writes.flush(conn, false))))
                     .invoke(created -> {
@@ -139,8 +144,17 @@ public class SagaStore {
         });
     }
 
-    /** One input for one saga, for {@link #applyAll}. */
-    public record Work(UUID sagaId, Function<Instant, SagaInput> input) {
+    /**
+     * One input for one saga, for {@link #applyAll}.
+     *
+     * @param traceparent the trace context of the reply that is the input, if it carried one (docs/tracing.md)
+     */
+    public record Work(UUID sagaId, Function<Instant, SagaInput> input, Optional<String> traceparent) {
+
+        /** An input that is no reply, or a reply that carried no trace context. */
+        public Work(UUID sagaId, Function<Instant, SagaInput> input) {
+            this(sagaId, input, Optional.empty());
+        }
     }
 
     /**
@@ -169,13 +183,15 @@ public class SagaStore {
         List<Work> ordered = new ArrayList<>(work);
         ordered.sort(java.util.Comparator.comparing(Work::sagaId));   // stable: one saga's inputs keep their order
         UUID[] ids = ordered.stream().map(Work::sagaId).distinct().toArray(UUID[]::new);
-        return conn.preparedQuery("SELECT id, last_seq FROM saga WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        Map<UUID, Optional<String>> traces = new java.util.HashMap<>();
+        return conn.preparedQuery("SELECT id, last_seq, traceparent FROM saga WHERE id = ANY($1) ORDER BY id FOR UPDATE")
                 .execute(Tuple.tuple().addArrayOfUUID(ids))
                 .chain(rows -> {
                     Map<UUID, SagaState> states = new java.util.HashMap<>();
                     List<UUID> misses = new ArrayList<>();
                     for (Row r : rows) {
                         UUID id = r.getUUID("id");
+                        traces.put(id, Optional.ofNullable(r.getString("traceparent")));
                         cache.at(id, r.getLong("last_seq")).ifPresentOrElse(s -> states.put(id, s), () -> misses.add(id));
                     }
                     metrics.counter("sagaflow.saga.state", "source", "cache").increment(states.size());
@@ -193,7 +209,9 @@ public class SagaStore {
                         SagaFlow flow = flowsById.get(flowKey(state));
                         Instant now = clock.instant();
                         SagaDecision d = SagaDecider.decide(flow, state, w.input().apply(now));
-                        SagaState after = writes.add(flow, state, d);
+                        Context trace = d.commands().isEmpty() && w.traceparent().isEmpty() ? Context.root()
+                                : tracing.decision(w.traceparent(), traces.getOrDefault(w.sagaId(), Optional.empty()), state);
+                        SagaState after = writes.add(flow, state, d, trace);
                         states.put(w.sagaId(), after);
                         results.add(new Applied(Optional.of(after), d));
                     }
@@ -345,8 +363,8 @@ public class SagaStore {
             this.now = now;
         }
 
-        /** Adds one decision; returns the saga's state after it. */
-        SagaState add(SagaFlow flow, SagaState before, SagaDecision d) {
+        /** Adds one decision, its commands sent from spans under {@code trace}; returns the saga's state after it. */
+        SagaState add(SagaFlow flow, SagaState before, SagaDecision d, Context trace) {
             if (d.changesNothing()) {
                 return before;
             }
@@ -359,7 +377,8 @@ public class SagaStore {
             if (!d.events().isEmpty()) {
                 projections.put(state.id(), state);
             }
-            d.commands().forEach(c -> outbox.add(outboxRow(flow, state.id(), c)));
+            d.commands().forEach(c -> outbox.add(outboxRow(flow, state.id(), c)
+                    .withTraceparent(tracing.attempt(trace, state, c))));
             for (TimerKey k : d.cancelledTimers()) {
                 List<Object> id = List.of(state.id(), k);
                 if (timersToWrite.remove(id) == null) {

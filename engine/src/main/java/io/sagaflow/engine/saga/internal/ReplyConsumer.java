@@ -9,12 +9,14 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.connectors.kafka.KafkaClients;
+import io.sagaflow.connectors.tracing.SagaLogContext;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.Map;
 import io.sagaflow.engine.saga.SagaStore;
+import io.sagaflow.wire.KafkaHeader;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -175,7 +177,7 @@ public class ReplyConsumer {
             return true;
         }
         try {
-            var results = store.applyAll(replies.stream().map(p -> new SagaStore.Work(p.reply().sagaId(), now -> p.reply().input(now))).toList())
+            var results = store.applyAll(replies.stream().map(ReplyConsumer::work).toList())
                     .await().atMost(Duration.ofSeconds(60));
             results.forEach(this::count);
             return true;
@@ -195,12 +197,18 @@ public class ReplyConsumer {
      * {@code sagaflow.dead-letters.poison-attempts} times is dead-lettered, so it never blocks its partition.
      */
     private void applyUntilStored(Polled polled) {
+        try (SagaLogContext saga = SagaLogContext.of(polled.reply().sagaId().toString())) {
+            applyUntilStoredLogged(polled);
+        }
+    }
+
+    private void applyUntilStoredLogged(Polled polled) {
         Reply r = polled.reply();
         long backoff = 100;
         int failures = 0;
         while (running) {
             try {
-                var applied = store.apply(r.sagaId(), r::input).await().atMost(Duration.ofSeconds(30));
+                var applied = store.applyAll(List.of(work(polled))).await().atMost(Duration.ofSeconds(30)).get(0);
                 applied.decision().rejection().ifPresent(reason ->
                         LOG.debugf("reply %s for saga %s ignored: %s", r.messageId(), r.sagaId(), reason));
                 count(applied);
@@ -223,6 +231,14 @@ public class ReplyConsumer {
 
     /** A record of a poll and the reply read from it. */
     private record Polled(ConsumerRecord<byte[], byte[]> record, Reply reply) {
+    }
+
+    /** The reply as the store's input, with the trace context it carries (docs/tracing.md). */
+    private static SagaStore.Work work(Polled p) {
+        var traceparent = p.record().headers().lastHeader(KafkaHeader.TRACEPARENT);
+        return new SagaStore.Work(p.reply().sagaId(), p.reply()::input,
+                traceparent == null || traceparent.value() == null ? Optional.empty()
+                        : Optional.of(new String(traceparent.value(), StandardCharsets.UTF_8)));
     }
 
     /** A reply as the core takes it. */

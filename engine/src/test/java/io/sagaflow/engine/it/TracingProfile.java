@@ -1,0 +1,17 @@
+package io.sagaflow.engine.it;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** Tracing on, spans exported at once to the in-memory exporter of {@link InMemorySpans}. */
+public class TracingProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.bsp.schedule.delay", "50ms",
+                // no collector here: the OTLP exporter is not wanted
+                "quarkus.otel.exporter.otlp.enabled", "false");
+    }
+}
