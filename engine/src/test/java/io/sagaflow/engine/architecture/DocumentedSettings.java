@@ -22,13 +22,16 @@ final class DocumentedSettings {
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     private final List<Pattern> envNames;
+    private final List<Pattern> readableEnvNames;
 
-    private DocumentedSettings(List<Pattern> envNames) {
+    private DocumentedSettings(List<Pattern> envNames, List<Pattern> readableEnvNames) {
         this.envNames = envNames;
+        this.readableEnvNames = readableEnvNames;
     }
 
     static DocumentedSettings read() throws IOException {
         List<Pattern> names = new ArrayList<>();
+        List<Pattern> readable = new ArrayList<>();
         for (String line : Files.readAllLines(REFERENCE)) {
             if (!line.startsWith("| `")) {
                 continue;
@@ -45,14 +48,15 @@ final class DocumentedSettings {
                     // "`sagaflow.security.users.<name>.password-hash` / `.roles`"
                     key = previous.substring(0, previous.lastIndexOf('.')) + key;
                 }
-                names.add(envPattern(key));
+                names.add(envPattern(key, "[A-Z0-9_]+"));
+                readable.add(envPattern(key, "[A-Z0-9]+"));
                 previous = key;
             }
         }
         if (names.size() < 50) {
             throw new IllegalStateException("read only " + names.size() + " settings from " + REFERENCE);
         }
-        return new DocumentedSettings(names);
+        return new DocumentedSettings(names, readable);
     }
 
     /** Whether {@code env} sets a documented setting. */
@@ -60,14 +64,29 @@ final class DocumentedSettings {
         return envNames.stream().anyMatch(p -> p.matcher(env).matches());
     }
 
-    /** {@code sagaflow.security.users.<name>.roles} -> {@code SAGAFLOW_SECURITY_USERS_[A-Z0-9_]+_ROLES}. */
-    private static Pattern envPattern(String key) {
+    /**
+     * Whether the engine reads {@code env} as the setting it names: a documented setting whose names ({@code <name>})
+     * are one word each. SmallRye Config cannot tell where a name with {@code _} ends: it ignores
+     * {@code SAGAFLOW_SECURITY_TOKENS_DEMO_CLI_HASH} and reads {@code SAGAFLOW_NOTIFICATIONS_SECRETS_MERCHANT_SECRET}
+     * as the secret of {@code merchant.secret} (tried with the engine's mapping).
+     */
+    boolean readsEnv(String env) {
+        return readableEnvNames.stream().anyMatch(p -> p.matcher(env).matches());
+    }
+
+    /**
+     * {@code sagaflow.security.users.<name>.roles} -> {@code SAGAFLOW_SECURITY_USERS_<name>_ROLES}, {@code <name>}
+     * matched by {@code name}; a {@code *} (any property below) matches any words.
+     */
+    private static Pattern envPattern(String key, String name) {
         if (key.endsWith("_*")) {
             return Pattern.compile(Pattern.quote(key.substring(0, key.length() - 1)) + "[A-Z0-9_]+");
         }
         StringBuilder regex = new StringBuilder();
         for (String part : key.split("(?=<)|(?<=>)|(?=\\*)|(?<=\\*)")) {
-            if (part.startsWith("<") || part.equals("*")) {
+            if (part.startsWith("<")) {
+                regex.append(name);
+            } else if (part.equals("*")) {
                 regex.append("[A-Z0-9_]+");
             } else {
                 regex.append(Pattern.quote(part.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
