@@ -16,7 +16,8 @@ import org.apache.kafka.common.header.Headers;
  * record's {@code sagaflow-*} headers: where to post it, where to reply, and the SPEC §5 fields it carries. Turns
  * into the HTTP request ({@link #request}) and, with the participant's answer, into the reply ({@link #reply}).
  *
- * @param url            {@code sagaflow-http-url}: {@code {participant url}/{command}}
+ * @param url            {@code sagaflow-http-url}: {@code {participant url}/{command}}; for a participant of several
+ *                       instances their URLs separated by a space ({@link #instances()})
  * @param replyTo        {@code sagaflow-reply-to}
  * @param timeout        {@code sagaflow-http-timeout-ms}, {@link #DEFAULT_TIMEOUT} when absent
  * @param sagaId         {@code sagaflow-saga-id}, as present on the command
@@ -30,6 +31,11 @@ record HttpCommand(String url, String replyTo, Duration timeout, Optional<String
 
     /** The request timeout of a command that names none. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The URLs of the participant's instances, one or several. */
+    java.util.List<String> instances() {
+        return java.util.List.of(url.trim().split("\\s+"));
+    }
 
     /**
      * The command in {@code headers}; empty when it names no URL or no reply topic: such a command can be neither
@@ -51,13 +57,13 @@ record HttpCommand(String url, String replyTo, Duration timeout, Optional<String
     }
 
     /**
-     * The call: {@code POST url} with the input as JSON and the SPEC §5 headers (empty when the command lacked the
+     * The call to one instance: {@code POST <its url>} with the input as JSON and the SPEC §5 headers (empty when the command lacked the
      * field: the participant then refuses it as not a Sagaflow command, and that answer is a RETRY).
      *
      * @throws IllegalArgumentException when the URL is not one
      */
-    HttpRequest request(byte[] input, java.util.Map<String, String> traceHeaders) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    HttpRequest request(String instance, byte[] input, java.util.Map<String, String> traceHeaders) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance));
         traceHeaders.forEach(request::header);
         return request
                 .timeout(timeout)

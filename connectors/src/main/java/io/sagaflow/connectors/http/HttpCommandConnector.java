@@ -63,6 +63,9 @@ public class HttpCommandConnector {
     private volatile boolean running;
     private final OpenTelemetry otel;
     private final Tracer tracer;
+    /** Ejection of an instance that failed: 5 s, doubling with failures in a row, at most a minute. */
+    private final Instances instances = new Instances(Duration.ofSeconds(5), Duration.ofMinutes(1));
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile List<String> assigned = List.of();
     private volatile int partitionCount;
 
@@ -189,32 +192,13 @@ public class HttpCommandConnector {
                 .setParent(TraceContext.of(otel, record.headers()))
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute("http.request.method", "POST")
-                .setAttribute("url.full", command.url())
                 .setAttribute("sagaflow.saga.id", command.sagaId().orElse(""))
                 .setAttribute("sagaflow.step", command.step().orElse(""))
                 .setAttribute("sagaflow.kind", command.kind().orElse(""))
                 .startSpan();
         Context traced = Context.root().with(span);
-        java.net.http.HttpRequest request;
-        try {
-            request = command.request(record.value(), TraceContext.asHeaders(otel, traced));
-        } catch (RuntimeException unusable) {
-            // A URL or timeout the HTTP client refuses: this attempt fails (RETRY), the loop goes on.
-            LOG.warnf("cannot call %s for %s-%d@%d: %s", command, record.topic(), record.partition(), record.offset(),
-                    unusable.getMessage());
-            span.setStatus(StatusCode.ERROR, unusable.getMessage());
-            span.end();
-            return send(traced(command.reply(record.key(), HttpAnswer.unanswered(unusable)), traced));
-        }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-                        return HttpAnswer.unanswered(error);
-                    }
-                    span.setAttribute("http.response.status_code", response.statusCode());
-                    return HttpAnswer.answered(response.statusCode(), response.body());
-                })
+        List<String> order = instances.order(command.instances(), clock.instant());
+        return callInstance(record, command, order, 0, traced)
                 .thenCompose(answer -> {
                     metrics.timer("sagaflow.http.call", "outcome", answer.outcome().wire())
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -222,6 +206,53 @@ public class HttpCommandConnector {
                     span.end();
                     return send(traced(command.reply(record.key(), answer), traced));
                 });
+    }
+
+    /**
+     * Calls {@code order.get(i)}. A call that did not reach the instance (connection refused or not made in time)
+     * ejects it and goes on to the next instance in the same attempt: the participant never saw it. Any other failure
+     * (reset, timeout after sending) also ejects the instance but is this attempt's answer, since the participant may
+     * have acted on it (its retry carries the same Idempotency-Key).
+     */
+    private CompletableFuture<HttpAnswer> callInstance(ConsumerRecord<byte[], byte[]> record, HttpCommand command,
+                                                       List<String> order, int i, Context traced) {
+        String instance = order.get(i);
+        Span span = Span.fromContext(traced);
+        span.setAttribute("url.full", instance);
+        java.net.http.HttpRequest request;
+        try {
+            request = command.request(instance, record.value(), TraceContext.asHeaders(otel, traced));
+        } catch (RuntimeException unusable) {
+            // A URL or timeout the HTTP client refuses: this attempt fails (RETRY), the loop goes on.
+            LOG.warnf("cannot call %s for %s-%d@%d: %s", instance, record.topic(), record.partition(), record.offset(),
+                    unusable.getMessage());
+            span.setStatus(StatusCode.ERROR, unusable.getMessage());
+            return CompletableFuture.completedFuture(HttpAnswer.unanswered(unusable));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, error) -> {
+                    if (error == null) {
+                        instances.answered(instance);
+                        span.setAttribute("http.response.status_code", response.statusCode());
+                        return CompletableFuture.completedFuture(HttpAnswer.answered(response.statusCode(), response.body()));
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    Duration ejection = instances.failed(instance, clock.instant());
+                    boolean notDelivered = cause instanceof java.net.ConnectException
+                            || cause instanceof java.net.http.HttpConnectTimeoutException;
+                    if (command.instances().size() > 1) {
+                        LOG.warnf("instance %s of step %s ejected for %d s: %s", instance, command.step().orElse("?"),
+                                ejection.toSeconds(), cause);
+                    }
+                    if (notDelivered && i + 1 < order.size()) {
+                        span.addEvent("instance failed over: " + instance);
+                        return callInstance(record, command, order, i + 1, traced);
+                    }
+                    span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
+                    return CompletableFuture.completedFuture(HttpAnswer.unanswered(cause));
+                })
+                .thenCompose(answer -> answer);
     }
 
     private ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> reply, Context context) {

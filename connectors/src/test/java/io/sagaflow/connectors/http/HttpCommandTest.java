@@ -53,7 +53,7 @@ class HttpCommandTest {
     void theRequestIsAPostToTheUrlWithTheSpecFiveHeadersAndTheInput() {
         HttpCommand command = HttpCommand.read(fullCommand()).orElseThrow();
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        var request = command.request(bytes("{\"orderId\":1001}"), Map.of("traceparent", traceparent));
+        var request = command.request(command.url(), bytes("{\"orderId\":1001}"), Map.of("traceparent", traceparent));
 
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.uri()).isEqualTo(URI.create("http://orders.local:8081/orders/cancel"));
@@ -81,7 +81,7 @@ class HttpCommandTest {
                 "sagaflow-reply-to", "r"))).orElseThrow();
 
         assertThat(command.timeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(command.request(null, Map.of()).bodyPublisher().orElseThrow().contentLength()).isZero();
+        assertThat(command.request(command.url(), null, Map.of()).bodyPublisher().orElseThrow().contentLength()).isZero();
     }
 
     @Test
@@ -89,7 +89,7 @@ class HttpCommandTest {
         HttpCommand command = HttpCommand.read(headers(Map.of("sagaflow-http-url", "http://x/c",
                 "sagaflow-reply-to", "r"))).orElseThrow();
 
-        assertThat(command.request(new byte[0], Map.of()).headers().firstValue("Sagaflow-Saga-Id")).contains("");
+        assertThat(command.request(command.url(), new byte[0], Map.of()).headers().firstValue("Sagaflow-Saga-Id")).contains("");
         assertThat(command.messageId()).isEqualTo(Optional.empty());
     }
 

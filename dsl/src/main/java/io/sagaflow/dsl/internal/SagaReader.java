@@ -38,7 +38,7 @@ final class SagaReader {
 
     static final List<String> SPEC_KEYS = List.of("participants", "defaults", "steps");
     static final List<String> PARTICIPANT_KEYS = List.of("http", "kafka");
-    static final List<String> HTTP_KEYS = List.of("url", "timeout");
+    static final List<String> HTTP_KEYS = List.of("url", "urls", "timeout");
     static final List<String> KAFKA_KEYS = List.of("topic");
     static final List<String> DEFAULTS_KEYS = List.of("retry", "timeout");
     /** One list for steps and groups: which keys belong to which form is said by a dedicated diagnostic. */
@@ -153,13 +153,58 @@ final class SagaReader {
         if (fields.isEmpty()) {
             return Optional.empty();
         }
-        Optional<URI> url = values.httpUrl(fields.get(), "commands are posted to <url>/<command>");
+        Optional<List<URI>> urls = instanceUrls(fields.get(), node, path);
         Optional<Node> timeoutNode = fields.get().optional("timeout");
         Optional<Duration> timeout = timeoutNode.flatMap(t -> values.duration(t, fields.get().child("timeout"), true));
-        if (url.isEmpty() || timeoutNode.isPresent() && timeout.isEmpty()) {
+        if (urls.isEmpty() || timeoutNode.isPresent() && timeout.isEmpty()) {
             return Optional.empty();
         }
-        return values.build(node, path, () -> new HttpParticipant(name, url.get(), timeout));
+        return values.build(node, path, () -> new HttpParticipant(name, urls.get(), timeout));
+    }
+
+    /** {@code url: <one>} or {@code urls: [<one>, ...]} (several instances), exactly one of them. */
+    private Optional<List<URI>> instanceUrls(Fields http, Node node, String path) {
+        String noQuery = "commands are posted to <url>/<command>";
+        if (http.has("url") && http.has("urls")) {
+            problems.error(DiagnosticCodes.BAD_PARTICIPANT, node, path, path + " must have one of url or urls, found both",
+                    "url: for one instance, urls: [...] for several");
+            return Optional.empty();
+        }
+        Optional<Node> list = http.optional("urls");
+        if (list.isEmpty() || http.has("url")) {
+            return values.httpUrl(http, noQuery).map(List::of);
+        }
+        String listPath = http.child("urls");
+        if (!(list.get() instanceof SequenceNode sequence)) {
+            problems.error(DiagnosticCodes.WRONG_TYPE, list.get(), listPath, listPath + " must be a list of URLs, found "
+                    + Nodes.describe(list.get()), "one instance: url: http://host:8080/orders");
+            return Optional.empty();
+        }
+        if (sequence.getValue().isEmpty()) {
+            problems.error(DiagnosticCodes.BAD_VALUE, sequence, listPath, listPath + " must list at least one URL", null);
+            return Optional.empty();
+        }
+        List<URI> urls = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            Node item = sequence.getValue().get(i);
+            String itemPath = listPath + "[" + i + "]";
+            Optional<String> text = Nodes.string(item);
+            if (text.isEmpty()) {
+                problems.wrongType(item, itemPath, "a string");
+                ok = false;
+                continue;
+            }
+            Optional<URI> url = values.httpUrl(text.get(), item, itemPath, noQuery);
+            if (url.isPresent() && urls.contains(url.get())) {
+                problems.error(DiagnosticCodes.BAD_VALUE, item, itemPath, itemPath + " repeats " + Nodes.quote(text.get()),
+                        "each instance once");
+                ok = false;
+            }
+            url.ifPresent(urls::add);
+            ok &= url.isPresent();
+        }
+        return ok ? Optional.of(urls) : Optional.empty();
     }
 
     private Optional<Participant> kafka(String name, Node node, String path) {

@@ -508,7 +508,9 @@ public class SagaStore {
         } else {
             HttpParticipant http = (HttpParticipant) participant;
             topic = config.httpConnector().topic();
-            url = Optional.of(http.commandUri(c.command()).toString());
+            // several instances: their URLs separated by a space (never part of a URL); the connector picks one
+            url = Optional.of(http.commandUris(c.command()).stream().map(java.net.URI::toString)
+                    .collect(java.util.stream.Collectors.joining(" ")));
             timeout = Optional.of(c.timeoutMillis());
         }
         return new Outbox.Row(c.messageId(), topic, sagaId.toString(), c.command(), Optional.of(SqlValues.json(json, c.input())),
