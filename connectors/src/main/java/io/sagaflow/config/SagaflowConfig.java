@@ -266,6 +266,14 @@ public interface SagaflowConfig {
         }
     }
 
+    /** Tracing (docs/tracing.md); the engine's TracingSwitch reads it when the configuration is built. */
+    Tracing tracing();
+
+    interface Tracing {
+        /** The OTLP endpoint spans go to; set, it turns tracing on. */
+        Optional<String> otlpEndpoint();
+    }
+
     /** How long finished work is kept (SPEC §7), and the sweeper that removes it afterwards (docs/retention.md). */
     Retention retention();
 
