@@ -73,15 +73,4 @@ final class Instances {
     synchronized void answered(String url) {
         ejected.remove(url);
     }
-
-    /** The instances ejected now and until when. */
-    synchronized Map<String, Instant> ejected(Instant now) {
-        Map<String, Instant> out = new HashMap<>();
-        ejected.forEach((url, e) -> {
-            if (e.until().isAfter(now)) {
-                out.put(url, e.until());
-            }
-        });
-        return out;
-    }
 }
