@@ -44,8 +44,9 @@ public final class DiagnosticCodes {
      */
     public static final String CONFLICTING_KEYS = "conflicting-keys";
     /**
-     * A value outside what its key allows, where no more specific code applies: a count below 1, an empty list, an
-     * HTTP status that cannot mean success, an unknown {@code deletes} policy.
+     * A value outside what its key allows, where no more specific code applies: a count below 1, a circuit breaker's
+     * {@code failureRatio} not in (0, 1], an empty list, an HTTP status that cannot mean success, an unknown
+     * {@code deletes} policy.
      */
     public static final String BAD_VALUE = "bad-value";
 

@@ -10,7 +10,11 @@ import io.sagaflow.dsl.model.CacheSyncFlow.Format;
 import io.sagaflow.dsl.model.FlowDocument;
 import io.sagaflow.dsl.model.Kind;
 import io.sagaflow.dsl.model.MessageFlow;
+import io.sagaflow.dsl.model.HttpParticipant;
 import io.sagaflow.dsl.model.NotificationFlow;
+import io.sagaflow.dsl.model.Protection;
+import io.sagaflow.dsl.model.Protection.CircuitBreaker;
+import io.sagaflow.dsl.model.RateLimit;
 import io.sagaflow.dsl.model.RetryPolicy;
 import io.sagaflow.dsl.model.SagaFlow;
 import io.sagaflow.dsl.model.Stage;
@@ -40,6 +44,10 @@ class FlowKindsTest {
         return parse(FlowParserTest.resource("/flows/valid/" + name));
     }
 
+    private static Protection protection(SagaFlow saga, String participant) {
+        return ((HttpParticipant) saga.participants().get(participant)).protection();
+    }
+
     @Test
     void readsParallelGroupsAndTccStepsIntoStages() throws IOException {
         SagaFlow saga = (SagaFlow) fixture("order-checkout-parallel.yaml");
@@ -62,6 +70,26 @@ class FlowKindsTest {
         assertThat(reserve.retry()).isEqualTo(new RetryPolicy(3, Backoff.EXPONENTIAL, Duration.ofMillis(200),
                 Duration.ofSeconds(10), 0.2));
         assertThat(reserve.commands()).isEqualTo(new StepCommands.Compensable("reserve", Optional.of("release")));
+    }
+
+    @Test
+    void readsTheProtectionOfHttpParticipantsAndFillsTheCircuitBreakersDefaults() throws IOException {
+        SagaFlow saga = (SagaFlow) fixture("protected-participants.yaml");
+        CircuitBreaker defaults = new CircuitBreaker(CircuitBreaker.DEFAULT_FAILURE_RATIO,
+                CircuitBreaker.DEFAULT_REQUEST_VOLUME, CircuitBreaker.DEFAULT_DELAY,
+                CircuitBreaker.DEFAULT_SUCCESS_THRESHOLD);
+
+        assertThat(protection(saga, "orders")).isEqualTo(new Protection(
+                Optional.of(new CircuitBreaker(0.25, 40, Duration.ofSeconds(30), 3)), Optional.of(10),
+                Optional.of(new RateLimit(50, Duration.ofSeconds(1)))));
+        // circuitBreaker: {}
+        assertThat(protection(saga, "payments"))
+                .isEqualTo(new Protection(Optional.of(defaults), Optional.empty(), Optional.empty()));
+        // the defaults docs/flows.md states
+        assertThat(defaults).isEqualTo(new CircuitBreaker(0.5, 20, Duration.ofSeconds(10), 1));
+        assertThat(protection(saga, "shipping").circuitBreaker())
+                .contains(new CircuitBreaker(1.0, 20, Duration.ofSeconds(10), 1));
+        assertThat(protection(saga, "stock")).isEqualTo(Protection.NONE);
     }
 
     @Test
@@ -96,7 +124,7 @@ class FlowKindsTest {
         assertThat(full.waitBefore(11)).contains(Duration.ofHours(6));
         assertThat(full.waitBefore(12)).isEmpty();
         assertThat(full.signing()).contains(new NotificationFlow.Signing("MERCHANT_SECRET"));
-        assertThat(full.rateLimit()).contains(new NotificationFlow.RateLimit(50, Duration.ofSeconds(1)));
+        assertThat(full.rateLimit()).contains(new RateLimit(50, Duration.ofSeconds(1)));
         assertThat(full.success().accepts(409)).isTrue();
         assertThat(full.success().accepts(201)).isFalse();
 

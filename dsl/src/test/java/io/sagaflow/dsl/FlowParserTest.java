@@ -2,6 +2,7 @@ package io.sagaflow.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.sagaflow.dsl.model.Backoff;
@@ -270,6 +271,32 @@ class FlowParserTest {
                             + "cancel (e.g. { try: freeze, confirm: capture, cancel: unfreeze })",
                     "order.yaml:9:62: error: spec.steps[0].tcc.confirm must be a command name of letters, digits, "
                             + "'.', '_' or '-', found 'c c' (it is sent as POST <url>/<command> and as a Kafka header)");
+        }
+
+        @Test
+        void reportsEveryProblemOfParticipantProtectionsAtOnceWithCodeAndPath() throws IOException {
+            ParseResult result = parser.parse(resource("/flows/invalid/bad-protection.yaml"));
+
+            String orders = "spec.participants.orders.http.";
+            String payments = "spec.participants.payments.http.";
+            String shipping = "spec.participants.shipping.http.";
+            assertThat(result.diagnostics()).extracting(Diagnostic::line, Diagnostic::code, Diagnostic::path)
+                    .containsExactly(
+                            tuple(9, DiagnosticCodes.BAD_VALUE, orders + "circuitBreaker.failureRatio"),
+                            tuple(10, DiagnosticCodes.BAD_VALUE, orders + "bulkhead"),
+                            tuple(11, DiagnosticCodes.MISSING_FIELD, orders + "rateLimit"),
+                            tuple(15, DiagnosticCodes.UNKNOWN_KEY, payments + "circuitBraker"),
+                            // what is under the misspelt key is still checked, under the key it stands for
+                            tuple(15, DiagnosticCodes.BAD_VALUE, payments + "circuitBreaker.failureRatio"),
+                            tuple(15, DiagnosticCodes.BAD_DURATION, payments + "circuitBreaker.delay"),
+                            tuple(15, DiagnosticCodes.UNKNOWN_KEY, payments + "circuitBreaker.sucessThreshold"),
+                            tuple(15, DiagnosticCodes.BAD_VALUE, payments + "circuitBreaker.successThreshold"),
+                            tuple(15, DiagnosticCodes.UNKNOWN_KEY, payments + "circuitBreaker.window"),
+                            tuple(19, DiagnosticCodes.WRONG_TYPE, shipping + "circuitBreaker"),
+                            tuple(20, DiagnosticCodes.WRONG_TYPE, shipping + "bulkhead"),
+                            tuple(21, DiagnosticCodes.BAD_DURATION, shipping + "rateLimit.per"));
+            assertThat(result.diagnostics().get(3).hint()).contains("did you mean 'circuitBreaker'?");
+            assertThat(result.document()).isEmpty();
         }
 
         @Test

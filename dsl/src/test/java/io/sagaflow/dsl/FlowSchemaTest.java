@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
@@ -160,7 +161,47 @@ class FlowSchemaTest {
                 .isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "circuitBreaker: {}", "circuitBreaker: { failureRatio: 1 }", "circuitBreaker: { failureRatio: 0.01 }",
+        "bulkhead: 1", "rateLimit: { permits: 1, per: 1ms }"})
+    void acceptsTheProtectionsThatTheParserAccepts(String protection) {
+        String saga = sagaWithProtection(protection);
+
+        assertThat(parser.parse(saga).diagnostics()).isEmpty();
+        assertThat(schemaProblems(saga)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "circuitBreaker:", "circuitBreaker: { failureRatio: 0 }", "circuitBreaker: { failureRatio: 1.5 }",
+        "circuitBreaker: { failureRatio: '0.5' }", "circuitBreaker: { requestVolume: 0 }",
+        "circuitBreaker: { delay: 0s }", "circuitBreaker: { successThreshold: 0 }", "circuitBreaker: { window: 10 }",
+        "circuitBraker: {}", "bulkhead: 0", "bulkhead: '10'", "bulkhead: 2.5", "rateLimit: { permits: 50 }",
+        "rateLimit: { permits: 0, per: 1s }", "rateLimit: { permits: 5, per: 0s }"})
+    void refusesTheProtectionsThatTheParserRefuses(String protection) {
+        String saga = sagaWithProtection(protection);
+
+        assertThat(parser.parse(saga).ok()).isFalse();
+        assertThat(schemaProblems(saga)).isNotEmpty();
+    }
+
     // ------------------------------------------------------------------------------------------------- helpers
+
+    private static String sagaWithProtection(String protection) {
+        return """
+                apiVersion: sagaflow.io/v1
+                kind: Saga
+                metadata: { name: checkout, version: 1 }
+                spec:
+                  participants:
+                    orders:
+                      http:
+                        url: "http://orders:8080"
+                        %s
+                  steps: [ { name: a, participant: orders, action: a } ]
+                """.formatted(protection);
+    }
 
     private static void assertModelinePointsAtTheSchema(Path file, String text) throws IOException {
         Matcher m = MODELINE.matcher(text.lines().findFirst().orElse(""));

@@ -20,7 +20,7 @@ public final class KafkaHeader {
     public static final String IDEMPOTENCY_KEY = "sagaflow-idempotency-key";
     /** The topic to reply on; {@link #DEFAULT_REPLY_TOPIC} when absent. On commands. */
     public static final String REPLY_TO = "sagaflow-reply-to";
-    /** The {@link ReplyOutcome}: SUCCESS, FAILURE or RETRY. On replies. */
+    /** The {@link ReplyOutcome}: SUCCESS, FAILURE, RETRY (or DEFERRED, from the engine's HTTP connector). On replies. */
     public static final String OUTCOME = "sagaflow-outcome";
 
     /**
@@ -30,6 +30,15 @@ public final class KafkaHeader {
     public static final String HTTP_URL = "sagaflow-http-url";
     /** Only on commands for HTTP participants, like {@link #HTTP_URL}: the request timeout in milliseconds. */
     public static final String HTTP_TIMEOUT_MS = "sagaflow-http-timeout-ms";
+    /**
+     * Only on commands for HTTP participants that declare a protection, like {@link #HTTP_URL}: the circuit breaker,
+     * bulkhead and rate limit the connector applies, as {@link HttpProtection#encode()} spells them.
+     */
+    public static final String HTTP_PROTECTION = "sagaflow-http-protection";
+    /**
+     * On a {@link ReplyOutcome#DEFERRED} reply: after how many milliseconds the engine sends the same attempt again.
+     */
+    public static final String RETRY_AFTER_MS = "sagaflow-retry-after-ms";
 
     /**
      * W3C Trace Context ({@code 00-<trace id>-<span id>-<flags>}) of the span that sent this record, when tracing is on:

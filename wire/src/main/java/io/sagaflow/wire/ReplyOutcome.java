@@ -13,9 +13,15 @@ public enum ReplyOutcome {
     /** Business failure, final: retrying cannot help. The body is {@code {code, message}}. */
     FAILURE,
     /** Not decided (a transient problem): the engine tries again by the step's retry policy. */
-    RETRY;
+    RETRY,
+    /**
+     * Not sent: the engine's HTTP connector held the command back (the participant's circuit is open, its rate limit
+     * or bulkhead is full). Not an attempt: the engine sends the same attempt again after
+     * {@link KafkaHeader#RETRY_AFTER_MS}. Participants never send it.
+     */
+    DEFERRED;
 
-    /** The spelling on the wire: {@code SUCCESS}, {@code FAILURE} or {@code RETRY}. */
+    /** The spelling on the wire: the constant's name. */
     public String wire() {
         return name();
     }
@@ -32,6 +38,6 @@ public enum ReplyOutcome {
      */
     public static ReplyOutcome parse(String wire) {
         return fromWire(wire).orElseThrow(() -> new IllegalArgumentException(
-                "reply outcome must be one of SUCCESS, FAILURE, RETRY, was " + (wire == null ? "null" : "'" + wire + "'")));
+                "reply outcome must be one of SUCCESS, FAILURE, RETRY, DEFERRED, was " + (wire == null ? "null" : "'" + wire + "'")));
     }
 }

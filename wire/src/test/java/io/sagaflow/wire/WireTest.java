@@ -65,11 +65,11 @@ class WireTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "success", "OK", "FAILED", "RETRY "})
+    @ValueSource(strings = {"", "success", "OK", "FAILED", "RETRY ", "deferred"})
     void aReplyOutcomeOutsideTheSpecIsRejected(String wire) {
         assertEquals(Optional.empty(), ReplyOutcome.fromWire(wire));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplyOutcome.parse(wire));
-        assertTrue(e.getMessage().contains("SUCCESS, FAILURE, RETRY"), e.getMessage());
+        assertTrue(e.getMessage().contains("SUCCESS, FAILURE, RETRY, DEFERRED"), e.getMessage());
     }
 
     @Test

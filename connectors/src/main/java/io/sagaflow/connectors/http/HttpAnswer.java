@@ -12,15 +12,29 @@ import java.util.concurrent.CompletionException;
  * no answer at all (timeout, connection refused), = RETRY. A non-success body that is not JSON is wrapped into
  * {@code {code, message}}, so the saga's history always holds JSON.
  *
- * @param outcome the reply's {@code sagaflow-outcome}
- * @param body    the reply's value (JSON)
+ * @param outcome    the reply's {@code sagaflow-outcome}
+ * @param body       the reply's value (JSON)
+ * @param retryAfter for a {@link ReplyOutcome#DEFERRED} answer: when the engine should send the command again
  */
-record HttpAnswer(ReplyOutcome outcome, byte[] body) {
+record HttpAnswer(ReplyOutcome outcome, byte[] body, java.util.Optional<java.time.Duration> retryAfter) {
 
-    /** Checks that both are present. */
+    /** Checks that all are present. */
     HttpAnswer {
         Objects.requireNonNull(outcome, "outcome must not be null");
         Objects.requireNonNull(body, "body must not be null");
+        Objects.requireNonNull(retryAfter, "retryAfter must not be null");
+    }
+
+    HttpAnswer(ReplyOutcome outcome, byte[] body) {
+        this(outcome, body, java.util.Optional.empty());
+    }
+
+    /**
+     * Not called: the participant's protection held the command back ({@code code}, e.g. CIRCUIT_OPEN); the engine
+     * sends it again after {@code retryAfter}, without spending an attempt.
+     */
+    static HttpAnswer deferred(String code, String message, java.time.Duration retryAfter) {
+        return new HttpAnswer(ReplyOutcome.DEFERRED, problem(code, message), java.util.Optional.of(retryAfter));
     }
 
     /** The outcome an HTTP status stands for. */

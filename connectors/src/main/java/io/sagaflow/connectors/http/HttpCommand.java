@@ -25,9 +25,11 @@ import org.apache.kafka.common.header.Headers;
  * @param kind           {@code sagaflow-kind}, as present (passed through, not interpreted)
  * @param messageId      {@code sagaflow-message-id}, as present
  * @param idempotencyKey {@code sagaflow-idempotency-key}, as present
+ * @param protection     {@code sagaflow-http-protection}: the participant's circuit breaker, bulkhead and rate limit
  */
 record HttpCommand(String url, String replyTo, Duration timeout, Optional<String> sagaId, Optional<String> step,
-                   Optional<String> kind, Optional<String> messageId, Optional<String> idempotencyKey) {
+                   Optional<String> kind, Optional<String> messageId, Optional<String> idempotencyKey,
+                   Optional<io.sagaflow.wire.HttpProtection> protection) {
 
     /** The request timeout of a command that names none. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -41,7 +43,8 @@ record HttpCommand(String url, String replyTo, Duration timeout, Optional<String
      * The command in {@code headers}; empty when it names no URL or no reply topic: such a command can be neither
      * called nor answered.
      *
-     * @throws NumberFormatException when {@code sagaflow-http-timeout-ms} is not a number
+     * @throws NumberFormatException    when {@code sagaflow-http-timeout-ms} is not a number
+     * @throws IllegalArgumentException when {@code sagaflow-http-protection} is malformed
      */
     static Optional<HttpCommand> read(Headers headers) {
         Optional<String> url = get(headers, KafkaHeader.HTTP_URL);
@@ -53,7 +56,8 @@ record HttpCommand(String url, String replyTo, Duration timeout, Optional<String
                 .orElse(DEFAULT_TIMEOUT);
         return Optional.of(new HttpCommand(url.get(), replyTo.get(), timeout, get(headers, KafkaHeader.SAGA_ID),
                 get(headers, KafkaHeader.STEP), get(headers, KafkaHeader.KIND), get(headers, KafkaHeader.MESSAGE_ID),
-                get(headers, KafkaHeader.IDEMPOTENCY_KEY)));
+                get(headers, KafkaHeader.IDEMPOTENCY_KEY),
+                get(headers, KafkaHeader.HTTP_PROTECTION).map(io.sagaflow.wire.HttpProtection::parse)));
     }
 
     /**
@@ -88,6 +92,8 @@ record HttpCommand(String url, String replyTo, Duration timeout, Optional<String
         kind.ifPresent(v -> put(record.headers(), KafkaHeader.KIND, v));
         messageId.ifPresent(v -> put(record.headers(), KafkaHeader.MESSAGE_ID, v));
         put(record.headers(), KafkaHeader.OUTCOME, answer.outcome().wire());
+        answer.retryAfter().ifPresent(after -> put(record.headers(), KafkaHeader.RETRY_AFTER_MS,
+                Long.toString(after.toMillis())));
         return record;
     }
 

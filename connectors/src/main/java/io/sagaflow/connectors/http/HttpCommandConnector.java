@@ -66,6 +66,8 @@ public class HttpCommandConnector {
     /** Ejection of an instance that failed: 5 s, doubling with failures in a row, at most a minute. */
     private final Instances instances = new Instances(Duration.ofSeconds(5), Duration.ofMinutes(1));
     private final java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Circuit breakers, bulkheads and rate limits of the participants that declare them. */
+    private final ParticipantGuards guards;
     private volatile List<String> assigned = List.of();
     private volatile int partitionCount;
 
@@ -76,6 +78,8 @@ public class HttpCommandConnector {
         this.metrics = metrics;
         this.otel = openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop();
         this.tracer = otel.getTracer("io.sagaflow.connectors.http");
+        this.guards = new ParticipantGuards(clock, (participant, reason) -> metrics.counter("sagaflow.http.deferred",
+                "participant", participant, "reason", reason).increment());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -159,6 +163,28 @@ public class HttpCommandConnector {
         return assigned;
     }
 
+    /** What the protections of the HTTP participants this node called are doing (circuit state, calls held back). */
+    public List<java.util.Map<String, Object>> participants() {
+        return guards.status().stream().map(s -> {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("circuit", s.circuit());
+            s.openSince().ifPresent(at -> m.put("openSince", at.toString()));
+            m.put("inFlight", s.inFlight());
+            m.put("deferredCircuitOpen", s.deferredCircuitOpen());
+            m.put("deferredRateLimited", s.deferredRateLimited());
+            m.put("deferredBulkheadFull", s.deferredBulkheadFull());
+            return m;
+        }).toList();
+    }
+
+    /** This node's part of the command partitions: its part of a participant's rate limit. */
+    private double rateShare() {
+        int total = partitionCount;
+        int mine = assigned.size();
+        return total <= 0 || mine <= 0 ? 1.0 : Math.min(1.0, (double) mine / total);
+    }
+
     /** Partitions of the HTTP command topic; 0 when the connector does not run here. */
     public int partitionCount() {
         return partitionCount;
@@ -198,7 +224,12 @@ public class HttpCommandConnector {
                 .startSpan();
         Context traced = Context.root().with(span);
         List<String> order = instances.order(command.instances(), clock.instant());
-        return callInstance(record, command, order, 0, traced)
+        java.util.function.Supplier<CompletableFuture<HttpAnswer>> attempt =
+                () -> callInstance(record, command, order, 0, traced);
+        CompletableFuture<HttpAnswer> answered = command.protection()
+                .map(protection -> guards.call(protection, rateShare(), attempt))
+                .orElseGet(attempt);
+        return answered
                 .thenCompose(answer -> {
                     metrics.timer("sagaflow.http.call", "outcome", answer.outcome().wire())
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

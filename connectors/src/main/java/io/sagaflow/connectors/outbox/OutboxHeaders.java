@@ -26,6 +26,7 @@ final class OutboxHeaders {
             new Placement("reply_to", KafkaHeader.REPLY_TO),
             new Placement("http_url", KafkaHeader.HTTP_URL),
             new Placement("http_timeout_ms", KafkaHeader.HTTP_TIMEOUT_MS),
+            new Placement("http_protection", KafkaHeader.HTTP_PROTECTION),
             new Placement("traceparent", KafkaHeader.TRACEPARENT));
 
     private OutboxHeaders() {

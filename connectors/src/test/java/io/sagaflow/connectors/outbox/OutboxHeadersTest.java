@@ -19,6 +19,7 @@ class OutboxHeadersTest {
                 "reply_to:header:sagaflow-reply-to",
                 "http_url:header:sagaflow-http-url",
                 "http_timeout_ms:header:sagaflow-http-timeout-ms",
+                "http_protection:header:sagaflow-http-protection",
                 "traceparent:header:traceparent"));
     }
 }

@@ -88,6 +88,7 @@ class OutboxRelayConfigTest {
                                 + "step:header:sagaflow-step,kind:header:sagaflow-kind,"
                                 + "idempotency_key:header:sagaflow-idempotency-key,reply_to:header:sagaflow-reply-to,"
                                 + "http_url:header:sagaflow-http-url,http_timeout_ms:header:sagaflow-http-timeout-ms,"
+                                + "http_protection:header:sagaflow-http-protection,"
                                 + "traceparent:header:traceparent")));
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -111,6 +112,16 @@ final class Fields {
     /** The value of {@code key}, or of the unknown key reported as its misspelling. */
     Optional<Node> optional(String key) {
         return entry(key).map(NodeTuple::getValueNode);
+    }
+
+    /**
+     * The value of an optional {@code key} as {@code reader} reads it (given the value and its path). Absent is a
+     * valid "not set" ({@code Optional.of(Optional.empty())}); present but refused by the reader is empty.
+     */
+    <T> Optional<Optional<T>> readIfPresent(String key, BiFunction<Node, String, Optional<T>> reader) {
+        Optional<Node> value = optional(key);
+        return value.isEmpty() ? Optional.of(Optional.empty())
+                : reader.apply(value.get(), child(key)).map(Optional::of);
     }
 
     Optional<Node> keyNode(String key) {

@@ -4,10 +4,10 @@ import io.sagaflow.dsl.DiagnosticCodes;
 import io.sagaflow.dsl.model.Durations;
 import io.sagaflow.dsl.model.FlowId;
 import io.sagaflow.dsl.model.NotificationFlow;
-import io.sagaflow.dsl.model.NotificationFlow.RateLimit;
 import io.sagaflow.dsl.model.NotificationFlow.Signing;
 import io.sagaflow.dsl.model.NotificationFlow.StatusRange;
 import io.sagaflow.dsl.model.NotificationFlow.Success;
+import io.sagaflow.dsl.model.RateLimit;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
@@ -26,7 +26,6 @@ final class NotificationReader {
     static final List<String> HTTP_KEYS = List.of("url");
     static final List<String> SIGNING_KEYS = List.of("hmacSha256");
     static final List<String> HMAC_KEYS = List.of("secretEnv");
-    static final List<String> RATE_LIMIT_KEYS = List.of("permits", "per");
     static final List<String> SUCCESS_KEYS = List.of("status");
 
     private static final List<String> STATUS_CLASSES = List.of("2xx", "3xx", "4xx");
@@ -48,8 +47,8 @@ final class NotificationReader {
         Fields s = spec.get();
         Optional<URI> target = s.required("target").flatMap(this::target);
         Optional<List<Duration>> schedule = s.required("schedule").flatMap(n -> schedule(n, s.child("schedule")));
-        Optional<Optional<Signing>> signing = optional(s, "signing", this::signing);
-        Optional<Optional<RateLimit>> rateLimit = optional(s, "rateLimit", this::rateLimit);
+        Optional<Optional<Signing>> signing = s.readIfPresent("signing", (node, path) -> signing(node));
+        Optional<Optional<RateLimit>> rateLimit = s.readIfPresent("rateLimit", values::rateLimit);
         Optional<Success> success = s.optional("success").isPresent()
                 ? success(s.optional("success").get()) : Optional.of(Success.DEFAULT);
         if (problems.hasErrors() || id.isEmpty() || target.isEmpty() || schedule.isEmpty() || signing.isEmpty()
@@ -58,13 +57,6 @@ final class NotificationReader {
         }
         return values.build(specNode, "spec", () -> new NotificationFlow(id.get(), target.get(), schedule.get(),
                 signing.get(), rateLimit.get(), success.get()));
-    }
-
-    /** Absent is a valid "none" ({@code Optional.of(Optional.empty())}); present but bad is empty. */
-    private static <T> Optional<Optional<T>> optional(Fields s, String key,
-                                                      java.util.function.Function<Node, Optional<T>> reader) {
-        Optional<Node> node = s.optional(key);
-        return node.isEmpty() ? Optional.of(Optional.empty()) : reader.apply(node.get()).map(Optional::of);
     }
 
     private Optional<URI> target(Node node) {
@@ -105,21 +97,6 @@ final class NotificationReader {
                 .flatMap(h -> Fields.of(h, "spec.signing.hmacSha256", HMAC_KEYS, problems))
                 .flatMap(h -> values.envName(h, "secretEnv", true))
                 .map(Signing::new);
-    }
-
-    private Optional<RateLimit> rateLimit(Node node) {
-        Optional<Fields> fields = Fields.of(node, "spec.rateLimit", RATE_LIMIT_KEYS, problems);
-        if (fields.isEmpty()) {
-            return Optional.empty();
-        }
-        Fields r = fields.get();
-        Optional<Integer> permits = r.required("permits").flatMap(n -> values.positiveInt(n, r.child("permits"),
-                DiagnosticCodes.BAD_VALUE, "to stop sending, undeploy the flow instead"));
-        Optional<Duration> per = r.required("per").flatMap(n -> values.duration(n, r.child("per"), true));
-        if (permits.isEmpty() || per.isEmpty()) {
-            return Optional.empty();
-        }
-        return values.build(node, r.path(), () -> new RateLimit(permits.get(), per.get()));
     }
 
     private Optional<Success> success(Node node) {

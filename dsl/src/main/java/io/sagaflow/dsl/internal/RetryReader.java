@@ -3,14 +3,12 @@ package io.sagaflow.dsl.internal;
 import io.sagaflow.dsl.DiagnosticCodes;
 import io.sagaflow.dsl.model.Backoff;
 import io.sagaflow.dsl.model.Durations;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * A {@code retry} mapping (maxAttempts, backoff, initialDelay, maxDelay, jitter), as written in a saga's defaults
@@ -45,7 +43,8 @@ final class RetryReader {
                 f.optional("initialDelay").flatMap(n -> values.duration(n, f.child("initialDelay"), false));
         Optional<Duration> maxDelay =
                 f.optional("maxDelay").flatMap(n -> values.duration(n, f.child("maxDelay"), false));
-        Optional<Double> jitter = f.optional("jitter").flatMap(n -> jitter(n, f.child("jitter")));
+        Optional<Double> jitter = f.optional("jitter").flatMap(n -> values.fraction(n, f.child("jitter"), false,
+                DiagnosticCodes.BAD_RETRY, "0.2 spreads each wait over 80% to 120% of its delay"));
         return Optional.of(new RetryBlock(f, new RetryFields(maxAttempts, backoff, initialDelay, maxDelay, jitter)));
     }
 
@@ -64,20 +63,6 @@ final class RetryReader {
                 + Nodes.quote(text.get()),
                 Suggestions.didYouMean(text.get(), List.of("fixed", "exponential")).orElse(null));
         return Optional.empty();
-    }
-
-    private Optional<Double> jitter(Node node, String path) {
-        if (!Nodes.isNumber(node)) {
-            problems.wrongType(node, path, "a number between 0 and 1");
-            return Optional.empty();
-        }
-        Optional<BigDecimal> n = Nodes.number(node);
-        if (n.isEmpty() || n.get().compareTo(BigDecimal.ZERO) < 0 || n.get().compareTo(BigDecimal.ONE) > 0) {
-            problems.error(DiagnosticCodes.BAD_RETRY, node, path, path + " must be between 0 and 1, found "
-                    + ((ScalarNode) node).getValue(), "0.2 spreads each wait over 80% to 120% of its delay");
-            return Optional.empty();
-        }
-        return Optional.of(n.get().doubleValue());
     }
 
     /**

@@ -7,6 +7,9 @@ import io.sagaflow.dsl.model.HttpParticipant;
 import io.sagaflow.dsl.model.InputTemplate;
 import io.sagaflow.dsl.model.KafkaParticipant;
 import io.sagaflow.dsl.model.Participant;
+import io.sagaflow.dsl.model.Protection;
+import io.sagaflow.dsl.model.Protection.CircuitBreaker;
+import io.sagaflow.dsl.model.RateLimit;
 import io.sagaflow.dsl.model.RetryPolicy;
 import io.sagaflow.dsl.model.SagaFlow;
 import io.sagaflow.dsl.model.Stage;
@@ -38,7 +41,9 @@ final class SagaReader {
 
     static final List<String> SPEC_KEYS = List.of("participants", "defaults", "steps");
     static final List<String> PARTICIPANT_KEYS = List.of("http", "kafka");
-    static final List<String> HTTP_KEYS = List.of("url", "urls", "timeout");
+    static final List<String> HTTP_KEYS = List.of("url", "urls", "timeout", "circuitBreaker", "bulkhead", "rateLimit");
+    static final List<String> CIRCUIT_BREAKER_KEYS =
+            List.of("failureRatio", "requestVolume", "delay", "successThreshold");
     static final List<String> KAFKA_KEYS = List.of("topic");
     static final List<String> DEFAULTS_KEYS = List.of("retry", "timeout");
     /** One list for steps and groups: which keys belong to which form is said by a dedicated diagnostic. */
@@ -153,13 +158,59 @@ final class SagaReader {
         if (fields.isEmpty()) {
             return Optional.empty();
         }
-        Optional<List<URI>> urls = instanceUrls(fields.get(), node, path);
-        Optional<Node> timeoutNode = fields.get().optional("timeout");
-        Optional<Duration> timeout = timeoutNode.flatMap(t -> values.duration(t, fields.get().child("timeout"), true));
-        if (urls.isEmpty() || timeoutNode.isPresent() && timeout.isEmpty()) {
+        Fields h = fields.get();
+        Optional<List<URI>> urls = instanceUrls(h, node, path);
+        Optional<Optional<Duration>> timeout = h.readIfPresent("timeout", (t, at) -> values.duration(t, at, true));
+        Optional<Protection> protection = protection(h);
+        if (urls.isEmpty() || timeout.isEmpty() || protection.isEmpty()) {
             return Optional.empty();
         }
-        return values.build(node, path, () -> new HttpParticipant(name, urls.get(), timeout));
+        return values.build(node, path, () -> new HttpParticipant(name, urls.get(), timeout.get(), protection.get()));
+    }
+
+    /** {@code circuitBreaker}, {@code bulkhead} and {@code rateLimit} of an http participant, each optional. */
+    private Optional<Protection> protection(Fields http) {
+        Optional<Optional<CircuitBreaker>> breaker = http.readIfPresent("circuitBreaker", this::circuitBreaker);
+        Optional<Optional<Integer>> bulkhead = http.readIfPresent("bulkhead", (n, at) -> values.positiveInt(n, at,
+                DiagnosticCodes.BAD_VALUE, "leave bulkhead out for no limit on calls at once"));
+        Optional<Optional<RateLimit>> rateLimit = http.readIfPresent("rateLimit", values::rateLimit);
+        if (breaker.isEmpty() || bulkhead.isEmpty() || rateLimit.isEmpty()) {
+            return Optional.empty();
+        }
+        return values.build(http.node(), http.path(),
+                () -> new Protection(breaker.get(), bulkhead.get(), rateLimit.get()));
+    }
+
+    /** Every key is optional: {@code circuitBreaker: {}} is a breaker with the defaults of {@link CircuitBreaker}. */
+    private Optional<CircuitBreaker> circuitBreaker(Node node, String path) {
+        if (Nodes.isNull(node)) {
+            problems.error(DiagnosticCodes.WRONG_TYPE, node, path, path + " must be a mapping, found "
+                    + Nodes.describe(node), "circuitBreaker: {} for a breaker with the default settings");
+            return Optional.empty();
+        }
+        Optional<Fields> fields = Fields.of(node, path, CIRCUIT_BREAKER_KEYS, problems);
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        Fields c = fields.get();
+        Optional<Double> failureRatio = c.optional("failureRatio")
+                .map(n -> values.fraction(n, c.child("failureRatio"), true, DiagnosticCodes.BAD_VALUE,
+                        "0.5 opens the circuit when half of the last requestVolume calls failed"))
+                .orElse(Optional.of(CircuitBreaker.DEFAULT_FAILURE_RATIO));
+        Optional<Integer> requestVolume = c.optional("requestVolume")
+                .map(n -> values.positiveInt(n, c.child("requestVolume"), DiagnosticCodes.BAD_VALUE,
+                        "the number of recent calls the failure ratio is measured over"))
+                .orElse(Optional.of(CircuitBreaker.DEFAULT_REQUEST_VOLUME));
+        Optional<Duration> delay = values.duration(c, "delay", true, CircuitBreaker.DEFAULT_DELAY);
+        Optional<Integer> successThreshold = c.optional("successThreshold")
+                .map(n -> values.positiveInt(n, c.child("successThreshold"), DiagnosticCodes.BAD_VALUE,
+                        "the trial calls that must succeed to close the circuit; 1 closes it on the first success"))
+                .orElse(Optional.of(CircuitBreaker.DEFAULT_SUCCESS_THRESHOLD));
+        if (failureRatio.isEmpty() || requestVolume.isEmpty() || delay.isEmpty() || successThreshold.isEmpty()) {
+            return Optional.empty();
+        }
+        return values.build(node, path, () -> new CircuitBreaker(failureRatio.get(), requestVolume.get(),
+                delay.get(), successThreshold.get()));
     }
 
     /** {@code url: <one>} or {@code urls: [<one>, ...]} (several instances), exactly one of them. */

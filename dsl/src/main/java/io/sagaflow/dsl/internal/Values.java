@@ -2,6 +2,7 @@ package io.sagaflow.dsl.internal;
 
 import io.sagaflow.dsl.DiagnosticCodes;
 import io.sagaflow.dsl.model.Durations;
+import io.sagaflow.dsl.model.RateLimit;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -19,10 +20,12 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
- * Readers of the value types every kind shares (durations, URLs, topics, counts, environment variable names), so
- * that a mistake reads the same whichever document it is in.
+ * Readers of the value types every kind shares (durations, URLs, topics, counts, fractions, rate limits, environment
+ * variable names), so that a mistake reads the same whichever document it is in.
  */
 final class Values {
+
+    static final List<String> RATE_LIMIT_KEYS = List.of("permits", "per");
 
     /** Kafka's own rule for topic names. */
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -197,6 +200,26 @@ final class Values {
         return Optional.of(n.get().intValue());
     }
 
+    /**
+     * A number from 0 to 1. {@code positive} refuses 0 (a ratio that must be reached); otherwise 0 is allowed (a
+     * spread). Out of range is reported with {@code code}.
+     */
+    Optional<Double> fraction(Node node, String path, boolean positive, String code, String hint) {
+        String range = positive ? "greater than 0 and at most 1" : "between 0 and 1";
+        if (!Nodes.isNumber(node)) {
+            problems.wrongType(node, path, "a number " + range);
+            return Optional.empty();
+        }
+        // .inf and .nan have no BigDecimal; a ratio too small for a double would reach the model as 0
+        double value = Nodes.number(node).map(BigDecimal::doubleValue).orElse(Double.NaN);
+        if (!((positive ? value > 0 : value >= 0) && value <= 1)) {
+            problems.error(code, node, path, path + " must be " + range + ", found " + ((ScalarNode) node).getValue(),
+                    hint);
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
     /** The name of an environment variable holding a secret, at {@code key}. */
     Optional<String> envName(Fields fields, String key, boolean required) {
         Optional<String> name = fields.string(key, required);
@@ -215,6 +238,22 @@ final class Values {
     }
 
     // ---------------------------------------------------------------------------------------------------- shapes
+
+    /** {@code { permits: 50, per: 1s }}: a notification target's or an HTTP participant's rate limit. */
+    Optional<RateLimit> rateLimit(Node node, String path) {
+        Optional<Fields> fields = Fields.of(node, path, RATE_LIMIT_KEYS, problems);
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        Fields r = fields.get();
+        Optional<Integer> permits = r.required("permits").flatMap(n -> positiveInt(n, r.child("permits"),
+                DiagnosticCodes.BAD_VALUE, "to stop sending, undeploy the flow instead"));
+        Optional<Duration> per = r.required("per").flatMap(n -> duration(n, r.child("per"), true));
+        if (permits.isEmpty() || per.isEmpty()) {
+            return Optional.empty();
+        }
+        return build(node, path, () -> new RateLimit(permits.get(), per.get()));
+    }
 
     /**
      * The one key of {@code choices} a mapping has (or has misspelt). Both present is {@code conflicting-keys} (at the

@@ -10,10 +10,12 @@ import java.util.Optional;
  * A participant called with {@code POST {url}/{command}}, on one instance or several.
  *
  * @param urls    the instances' base URLs ({@code url:} gives one, {@code urls:} several): the HTTP connector balances
- *                calls over them and ejects an instance that fails (docs/participants.md)
+ *                calls over them and ejects an instance that fails (docs/flows.md, "Several instances")
  * @param timeout bound of one HTTP request; when empty the step's {@code timeout} applies
+ * @param protection circuit breaker, bulkhead and rate limit the HTTP connector applies to its calls
  */
-public record HttpParticipant(String name, List<URI> urls, Optional<Duration> timeout) implements Participant {
+public record HttpParticipant(String name, List<URI> urls, Optional<Duration> timeout, Protection protection)
+        implements Participant {
     public HttpParticipant {
         Objects.requireNonNull(name, "name");
         urls = List.copyOf(urls);
@@ -21,11 +23,17 @@ public record HttpParticipant(String name, List<URI> urls, Optional<Duration> ti
             throw new IllegalArgumentException("an http participant needs at least one url");
         }
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(protection, "protection");
+    }
+
+    /** A participant without protection. */
+    public HttpParticipant(String name, List<URI> urls, Optional<Duration> timeout) {
+        this(name, urls, timeout, Protection.NONE);
     }
 
     /** A participant of one instance. */
     public HttpParticipant(String name, URI url, Optional<Duration> timeout) {
-        this(name, List.of(url), timeout);
+        this(name, List.of(url), timeout, Protection.NONE);
     }
 
     /** The URLs a command is posted to, one per instance, in the order of the flow. */

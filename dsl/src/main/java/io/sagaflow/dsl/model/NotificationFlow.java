@@ -64,19 +64,6 @@ public record NotificationFlow(FlowId id, URI target, List<Duration> schedule, O
         }
     }
 
-    /** At most {@code permits} requests per {@code per}. */
-    public record RateLimit(int permits, Duration per) {
-        public RateLimit {
-            Objects.requireNonNull(per, "per");
-            if (permits < 1) {
-                throw new IllegalArgumentException("rateLimit.permits must be >= 1, was " + permits);
-            }
-            if (per.isNegative() || per.isZero()) {
-                throw new IllegalArgumentException("rateLimit.per must be > 0, was " + per);
-            }
-        }
-    }
-
     /** The HTTP statuses that mean delivered; any other answer is a failed attempt. */
     public record Success(List<StatusRange> statuses) {
 

@@ -17,6 +17,7 @@ import io.sagaflow.engine.saga.SagaEvent;
  */
 @RegisterForReflection(targets = {
         SagaEvent.SagaStarted.class, SagaEvent.StepAttemptStarted.class, SagaEvent.StepAttemptFailed.class,
+        SagaEvent.StepAttemptDeferred.class,
         SagaEvent.StepSucceeded.class, SagaEvent.StepFailed.class, SagaEvent.AbortRequested.class,
         SagaEvent.CompensationStarted.class, SagaEvent.StepCompensated.class, SagaEvent.StepCancelled.class,
         SagaEvent.ConfirmationStarted.class, SagaEvent.StepConfirmed.class, SagaEvent.SettlementFailed.class,

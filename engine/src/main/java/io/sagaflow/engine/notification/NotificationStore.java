@@ -188,7 +188,7 @@ public class NotificationStore {
         if (flow.rateLimit().isEmpty()) {
             return Uni.createFrom().item(true);
         }
-        NotificationFlow.RateLimit limit = flow.rateLimit().get();
+        io.sagaflow.dsl.model.RateLimit limit = flow.rateLimit().get();
         double perSecond = limit.permits() * MILLIS_PER_SECOND / limit.per().toMillis();
         double capacity = Math.max(1.0, limit.permits() * (double) config.notifications().rateBurst().toMillis()
                 / limit.per().toMillis());

@@ -34,10 +34,12 @@ public final class Outbox {
      * @param httpUrl        header {@code sagaflow-http-url}, only for commands to HTTP participants
      * @param httpTimeoutMs  header {@code sagaflow-http-timeout-ms}, only for commands to HTTP participants
      * @param traceparent    header {@code traceparent}: the W3C context of the span that sent it, when tracing is on
+     * @param httpProtection header {@code sagaflow-http-protection}, only for commands to HTTP participants that
+     *                       declare a circuit breaker, bulkhead or rate limit
      */
     public record Row(UUID id, String topic, String key, String type, Optional<String> payload, String step,
                       String kind, String idempotencyKey, String replyTo, Optional<String> httpUrl,
-                      Optional<Long> httpTimeoutMs, Optional<String> traceparent) {
+                      Optional<Long> httpTimeoutMs, Optional<String> traceparent, Optional<String> httpProtection) {
 
         public Row {
             Objects.requireNonNull(id, "id");
@@ -52,19 +54,26 @@ public final class Outbox {
             Objects.requireNonNull(httpUrl, "httpUrl");
             Objects.requireNonNull(httpTimeoutMs, "httpTimeoutMs");
             Objects.requireNonNull(traceparent, "traceparent");
+            Objects.requireNonNull(httpProtection, "httpProtection");
         }
 
         /** A row sent outside any trace. */
         public Row(UUID id, String topic, String key, String type, Optional<String> payload, String step, String kind,
                    String idempotencyKey, String replyTo, Optional<String> httpUrl, Optional<Long> httpTimeoutMs) {
             this(id, topic, key, type, payload, step, kind, idempotencyKey, replyTo, httpUrl, httpTimeoutMs,
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
 
         /** This row sent from the span of {@code traceparent}. */
         public Row withTraceparent(Optional<String> traceparent) {
             return new Row(id, topic, key, type, payload, step, kind, idempotencyKey, replyTo, httpUrl, httpTimeoutMs,
-                    traceparent);
+                    traceparent, httpProtection);
+        }
+
+        /** This row for an HTTP participant protected by {@code protection} ({@code HttpProtection#encode}). */
+        public Row withHttpProtection(Optional<String> protection) {
+            return new Row(id, topic, key, type, payload, step, kind, idempotencyKey, replyTo, httpUrl, httpTimeoutMs,
+                    traceparent, protection);
         }
 
         /** A record that is not a command: no reply expected, no HTTP target. */
@@ -83,8 +92,8 @@ public final class Outbox {
         List<Tuple> inserts = rows.stream().map(Outbox::tuple).toList();
         List<Tuple> ids = rows.stream().map(r -> Tuple.of(r.id())).toList();
         return conn.preparedQuery("INSERT INTO sagaflow_outbox (id, aggregatetype, aggregateid, type, payload, step, "
-                        + "kind, idempotency_key, reply_to, http_url, http_timeout_ms, traceparent) "
-                        + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12)")
+                        + "kind, idempotency_key, reply_to, http_url, http_timeout_ms, traceparent, http_protection) "
+                        + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)")
                 .executeBatch(inserts)
                 .chain(() -> conn.preparedQuery("DELETE FROM sagaflow_outbox WHERE id = $1").executeBatch(ids))
                 .replaceWithVoid();
@@ -94,6 +103,7 @@ public final class Outbox {
         return Tuple.tuple().addValue(r.id()).addValue(r.topic()).addValue(r.key()).addValue(r.type())
                 .addValue(r.payload().orElse(null)).addValue(r.step()).addValue(r.kind())
                 .addValue(r.idempotencyKey()).addValue(r.replyTo()).addValue(r.httpUrl().orElse(null))
-                .addValue(r.httpTimeoutMs().orElse(null)).addValue(r.traceparent().orElse(null));
+                .addValue(r.httpTimeoutMs().orElse(null)).addValue(r.traceparent().orElse(null))
+                .addValue(r.httpProtection().orElse(null));
     }
 }

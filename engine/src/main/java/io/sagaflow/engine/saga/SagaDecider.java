@@ -145,12 +145,28 @@ public final class SagaDecider {
             }
             Step step = flow.step(sent.step()).orElseThrow();
             cancelled.add(new TimerKey(TimerKey.Type.TIMEOUT, step.name(), sent.kind(), sent.run(), sent.attempt()));
+            // A RESEND timer of a deferred attempt is not cancelled here (a reply while deferred is rare: a redelivered
+            // command): when it fires, it finds the attempt settled and changes nothing.
             switch (reply.outcome()) {
                 case SUCCESS -> succeeded(step, sent.kind(), reply.body());
                 // A refused compensation, cancel or confirm cannot succeed by retrying: an operator decides.
                 case FAILURE -> failed(step, sent.kind(), describe(reply.body()), false);
                 case RETRY -> attemptFailed(step, sent.kind(), sent.attempt(), describe(reply.body()), false);
+                case DEFERRED -> deferred(step, sent, reply);
             }
+        }
+
+        /**
+         * The connector did not send the command (the participant's protection held it back): the attempt is not
+         * spent. Its timeout is cancelled (above) and the same attempt is sent again when the protection allows.
+         */
+        void deferred(Step step, SagaState.SentCommand sent, SagaInput.Reply reply) {
+            Duration wait = reply.retryAfter().isNegative() ? Duration.ZERO : reply.retryAfter();
+            Instant resendAt = now.plus(wait);
+            emit(new SagaEvent.StepAttemptDeferred(step.name(), sent.kind(), sent.attempt(), reply.messageId(), resendAt,
+                    describe(reply.body())));
+            timers.add(new SagaDecision.Timer(new TimerKey(TimerKey.Type.RESEND, step.name(), sent.kind(), sent.run(),
+                    sent.attempt()), resendAt));
         }
 
         void timer(TimerKey key) {
@@ -169,6 +185,18 @@ public final class SagaDecider {
                     return;
                 }
                 attemptFailed(step, key.kind(), key.attempt(), "no reply within " + Durations.format(step.timeout()), true);
+                return;
+            }
+            if (key.type() == TimerKey.Type.RESEND) {
+                UUID id = messageId(state.id(), step.name(), key.kind(), key.run(), key.attempt());
+                SagaState.SentCommand sent = state.messages().get(id);
+                boolean stillDeferred = sent != null && sent.fate() == SagaState.Fate.AWAITING
+                        && current.inFlight().equals(Optional.of(id)) && phaseAllows(key.kind());
+                if (!stillDeferred) {
+                    reject("resend " + key + " is stale: its attempt was settled or abandoned");
+                    return;
+                }
+                startAttempt(step, key.kind(), key.attempt());   // the same message id: it was never sent
                 return;
             }
             boolean awaitingThisRetry = current.inFlight().isEmpty()
@@ -370,6 +398,7 @@ public final class SagaDecider {
                 CommandKind kind = step.forwardKind();
                 cancelled.add(new TimerKey(TimerKey.Type.TIMEOUT, name, kind, s.runOf(kind), s.attemptsOf(kind)));
                 cancelled.add(new TimerKey(TimerKey.Type.RETRY, name, kind, s.runOf(kind), s.attemptsOf(kind) + 1));
+                cancelled.add(new TimerKey(TimerKey.Type.RESEND, name, kind, s.runOf(kind), s.attemptsOf(kind)));
             }
             emit(new SagaEvent.CompensationStarted(reason, groups, abandoned));
             continueSettling();

@@ -43,6 +43,15 @@ public sealed interface SagaEvent {
                              Optional<Instant> retryAt) implements SagaEvent {
     }
 
+    /**
+     * The HTTP connector held attempt {@code attempt}'s command back ({@code reason}: the participant's circuit is
+     * open, its rate limit or bulkhead is full): the participant never saw it. Not a failed attempt: its timeout is
+     * cancelled and the same command (same message id) is sent again at {@code resendAt}.
+     */
+    record StepAttemptDeferred(String step, CommandKind kind, int attempt, UUID messageId, Instant resendAt,
+                               String reason) implements SagaEvent {
+    }
+
     /** The step's action (or try) succeeded with {@code output}. */
     record StepSucceeded(String step, JsonNode output) implements SagaEvent {
     }

@@ -15,9 +15,20 @@ public sealed interface SagaInput {
     record Start(UUID sagaId, JsonNode input, Instant now) implements SagaInput {
     }
 
-    /** A participant's reply to the command {@code messageId}. */
-    record Reply(UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body, Instant now)
-            implements SagaInput {
+    /**
+     * A participant's reply to the command {@code messageId}; {@code retryAfter}: for a {@link ReplyOutcome#DEFERRED}
+     * reply, when to send the command again (zero otherwise).
+     */
+    record Reply(UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body,
+                 java.time.Duration retryAfter, Instant now) implements SagaInput {
+        public Reply {
+            java.util.Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+
+        /** A reply that is not deferred. */
+        public Reply(UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body, Instant now) {
+            this(messageId, step, kind, outcome, body, java.time.Duration.ZERO, now);
+        }
     }
 
     /** A durable timer came due. */

@@ -221,7 +221,8 @@ public record SagaState(
         } else if (event instanceof SagaFailed e) {
             f.sagaFailed(e);
         }
-        // AbortRequested and ReplyIgnored are history only: they change nothing but the sequence number.
+        // AbortRequested, ReplyIgnored and StepAttemptDeferred are history only: they change nothing but the sequence
+        // number (a deferred attempt stays in flight, its message AWAITING, until it is sent again).
         return f.build();
     }
 

@@ -503,6 +503,7 @@ public class SagaStore {
         String topic;
         Optional<String> url = Optional.empty();
         Optional<Long> timeout = Optional.empty();
+        Optional<String> protection = Optional.empty();
         if (participant instanceof KafkaParticipant kafka) {
             topic = kafka.topic();
         } else {
@@ -512,9 +513,11 @@ public class SagaStore {
             url = Optional.of(http.commandUris(c.command()).stream().map(java.net.URI::toString)
                     .collect(java.util.stream.Collectors.joining(" ")));
             timeout = Optional.of(c.timeoutMillis());
+            protection = ParticipantProtection.header(flow.id().name(), http);
         }
         return new Outbox.Row(c.messageId(), topic, sagaId.toString(), c.command(), Optional.of(SqlValues.json(json, c.input())),
-                c.step(), c.kind().wire(), c.idempotencyKey(), config.replies().topic(), url, timeout);
+                c.step(), c.kind().wire(), c.idempotencyKey(), config.replies().topic(), url, timeout)
+                .withHttpProtection(protection);
     }
 
     private static Tuple timerKey(UUID sagaId, TimerKey k) {

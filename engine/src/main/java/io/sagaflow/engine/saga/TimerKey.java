@@ -9,6 +9,8 @@ public record TimerKey(Type type, String step, CommandKind kind, int run, int at
         /** Start attempt {@code attempt} (a retry after a backoff). */
         RETRY,
         /** Attempt {@code attempt} had no reply in time. */
-        TIMEOUT
+        TIMEOUT,
+        /** Send attempt {@code attempt} again: its command was deferred by the HTTP connector, never sent. */
+        RESEND
     }
 }

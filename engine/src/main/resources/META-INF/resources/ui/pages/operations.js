@@ -29,5 +29,17 @@ export async function nodes() {
       { label: 'Reply partitions', cell: r => (r.holds && r.holds.replyPartitions || []).join(', ') },
       { label: 'HTTP command partitions', cell: r => (r.holds && r.holds.httpCommandPartitions || []).join(', ') },
       { label: 'Started', cell: r => time(r.startedAt) }, { label: 'Last heartbeat', cell: r => time(r.lastHeartbeat) }],
-    list, 'No node has registered.'));
+    list, 'No node has registered.'),
+    // The circuit breakers, bulkheads and rate limits of HTTP participants (docs/flows.md), per node that called them.
+    h('h2', {}, 'Protected HTTP participants'),
+    table([
+      { label: 'Node', cell: p => h('span', { class: 'mono' }, p.node) },
+      { label: 'Participant (flow/name)', cell: p => h('span', { class: 'mono' }, p.name) },
+      { label: 'Circuit', cell: p => p.circuit === 'NONE' ? 'none' : badge(p.circuit) },
+      { label: 'Open since', cell: p => p.openSince ? time(p.openSince) : '' },
+      { label: 'Calls in flight', cell: p => p.inFlight },
+      { label: 'Held back: circuit open / rate limit / bulkhead full',
+        cell: p => `${p.deferredCircuitOpen} / ${p.deferredRateLimited} / ${p.deferredBulkheadFull}` }],
+    list.filter(r => r.alive).flatMap(r => ((r.holds && r.holds.httpParticipants) || []).map(p => ({ node: r.id, ...p }))),
+    'No node has called a participant that declares a circuit breaker, bulkhead or rate limit.'));
 }

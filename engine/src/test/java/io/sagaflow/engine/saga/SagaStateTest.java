@@ -334,6 +334,7 @@ class SagaStateTest {
                 new SagaStarted("late", 2, json("{}"), List.of("ghost")),
                 attempt("nowhere", CommandKind.CANCEL, 4, 9, stranger),
                 new StepAttemptFailed("nowhere", CommandKind.TRY, 7, null, true, Optional.of(T0)),
+                new SagaEvent.StepAttemptDeferred("nowhere", CommandKind.TRY, 3, stranger, T0, null),
                 new StepSucceeded("nowhere", null),
                 new StepFailed("nowhere", null, true),
                 new AbortRequested("too late"),

@@ -18,11 +18,12 @@ import java.util.UUID;
  * message answered, the step, the command kind and the outcome; the value is the step output or {@code {code,
  * message}}. Reading is pure, so the reply consumer and the redrive of a dead-lettered reply read alike.
  */
-record Reply(UUID sagaId, UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body) {
+record Reply(UUID sagaId, UUID messageId, String step, CommandKind kind, ReplyOutcome outcome, JsonNode body,
+             java.time.Duration retryAfter) {
 
     /** The input of the saga's decider, at the time of the transaction that applies it. */
     SagaInput input(Instant now) {
-        return new SagaInput.Reply(messageId, step, kind, outcome, body, now);
+        return new SagaInput.Reply(messageId, step, kind, outcome, body, retryAfter, now);
     }
 
     /**
@@ -38,10 +39,20 @@ record Reply(UUID sagaId, UUID messageId, String step, CommandKind kind, ReplyOu
         // Lower-cased: the engine has always taken a reply's kind in any case (SPEC §5 spells it lower case).
         CommandKind kind = CommandKind.parse(required(headers, KafkaHeader.KIND).toLowerCase(Locale.ROOT));
         ReplyOutcome outcome = ReplyOutcome.parse(required(headers, KafkaHeader.OUTCOME));
+        java.time.Duration retryAfter = java.time.Duration.ZERO;
+        if (outcome == ReplyOutcome.DEFERRED) {
+            String after = required(headers, KafkaHeader.RETRY_AFTER_MS);
+            try {
+                retryAfter = java.time.Duration.ofMillis(Math.max(0, Long.parseLong(after)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("header " + KafkaHeader.RETRY_AFTER_MS + " must be a number, was '"
+                        + after + "'", e);
+            }
+        }
         try {
             JsonNode body = value == null || value.length == 0 ? json.nullNode()
                     : json.readTree(new String(value, StandardCharsets.UTF_8));
-            return new Reply(sagaId, messageId, step, kind, outcome, body);
+            return new Reply(sagaId, messageId, step, kind, outcome, body, retryAfter);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the value is not JSON: " + e.getOriginalMessage(), e);
         }

@@ -30,7 +30,10 @@ public class ReplyOwnership implements NodeHoldings {
         this.paths = new DeliveryPaths(config.replies().topic(), config.httpConnector().topic());
     }
 
-    /** This node's partitions: {@code replyPartitions} and, where the connector runs, {@code httpCommandPartitions}. */
+    /**
+     * This node's partitions: {@code replyPartitions} and, where the connector runs, {@code httpCommandPartitions} and
+     * {@code httpParticipants} (what each protected participant's circuit is doing here).
+     */
     @Override
     public void report(ObjectNode holds) {
         var held = holds.putArray(DeliveryPaths.REPLY_PARTITIONS);
@@ -38,6 +41,18 @@ public class ReplyOwnership implements NodeHoldings {
         if (http.running()) {
             var commands = holds.putArray(DeliveryPaths.HTTP_PARTITIONS);
             http.assignedPartitions().forEach(commands::add);
+            // the circuits, bulkheads and rate limits of the participants it called (docs/participants.md)
+            var participants = holds.putArray("httpParticipants");
+            http.participants().forEach(p -> {
+                var node = participants.addObject();
+                p.forEach((key, value) -> {
+                    if (value instanceof Number n) {
+                        node.put(key, n.longValue());
+                    } else {
+                        node.put(key, String.valueOf(value));
+                    }
+                });
+            });
         }
     }
 
