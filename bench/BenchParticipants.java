@@ -16,6 +16,9 @@
  *   java -cp ... bench/BenchParticipants.java cleanup BOOTSTRAP TOPIC,TOPIC,... GROUP,GROUP,...
  *   java -cp ... bench/BenchParticipants.java trace BOOTSTRAP OUT_FILE TOPIC,TOPIC,...
  *
+ * With BENCH_PARTICIPANTS=instant, `run` answers every command SUCCESS at once instead (InstantParticipants below:
+ * no Shop, no barrier, no database), so that the bench measures the engine rather than the sample's participants
+ * (issue 13: "Kafka participants that answer at once").
  * `run` also writes, once a second, the consumer lag of the participants' group (commands waiting) and of the
  * engine's reply group (replies waiting) to LAG_FILE: "epoch_ms commands_lag replies_lag".
  * `cleanup` deletes the bench's topics and consumer groups (best effort).
@@ -74,6 +77,21 @@ public class BenchParticipants {
         String bootstrap = args[1];
         String group = args[2];
         Map<String, String> topics = Map.of(args[3], "payments", args[4], "inventory");
+        if ("instant".equals(System.getenv("BENCH_PARTICIPANTS"))) {
+            AutoCloseable instant = InstantParticipants.start(bootstrap, group, List.copyOf(topics.keySet()));
+            startLagSampler(args, bootstrap, group, topics);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    instant.close();
+                } catch (Exception ignored) {
+                    // shutting down
+                }
+            }));
+            System.out.println("bench participants: instant answers on " + args[3] + " and " + args[4]
+                    + ", group " + group + ", Kafka " + bootstrap);
+            Thread.currentThread().join();
+            return;
+        }
 
         Class<?> shopClass = Class.forName("io.sagaflow.samples.Shop");
         // The sample participants run under the SDK's barrier: the bench uses the demo's participants database
@@ -90,16 +108,7 @@ public class BenchParticipants {
         start.setAccessible(true);
         start.invoke(endpoint);
 
-        Thread sampler = null;
-        if (args.length >= 8) {
-            String lagFile = args[5];
-            String replyTopic = args[6];
-            String replyGroup = args[7];
-            sampler = new Thread(() -> sampleLag(bootstrap, group, List.copyOf(topics.keySet()), replyGroup,
-                    replyTopic, lagFile), "bench-lag-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
-        }
+        startLagSampler(args, bootstrap, group, topics);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 endpoint.close();
@@ -110,6 +119,103 @@ public class BenchParticipants {
         System.out.println("bench participants: payments on " + args[3] + ", inventory on " + args[4]
                 + ", group " + group + ", Kafka " + bootstrap);
         Thread.currentThread().join();
+    }
+
+    private static void startLagSampler(String[] args, String bootstrap, String group, Map<String, String> topics) {
+        if (args.length >= 8) {
+            String lagFile = args[5];
+            String replyTopic = args[6];
+            String replyGroup = args[7];
+            Thread sampler = new Thread(() -> sampleLag(bootstrap, group, List.copyOf(topics.keySet()), replyGroup,
+                    replyTopic, lagFile), "bench-lag-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+    }
+
+    /**
+     * Participants that answer every command SUCCESS at once (value {@code {}}), a poll at a time: the replies of a
+     * poll are sent, their acks awaited, then the poll's offsets committed (at-least-once, as the SDK runner).
+     */
+    static final class InstantParticipants implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
+        private final Thread loop;
+        private volatile boolean running = true;
+
+        private InstantParticipants(String bootstrap, String group, List<String> topics) {
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+            consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            Properties p = new Properties();
+            p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+            p.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "1");
+            producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            consumer.subscribe(topics);
+            loop = new Thread(this::run, "bench-instant-participants");
+        }
+
+        static InstantParticipants start(String bootstrap, String group, List<String> topics) {
+            InstantParticipants p = new InstantParticipants(bootstrap, group, topics);
+            p.loop.start();
+            return p;
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    var records = consumer.poll(Duration.ofMillis(100));
+                    List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        String replyTo = header(r, "sagaflow-reply-to");
+                        var reply = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
+                                replyTo == null ? "sagaflow.replies" : replyTo, r.key(),
+                                "{}".getBytes(StandardCharsets.UTF_8));
+                        for (String h : List.of("sagaflow-saga-id", "sagaflow-step", "sagaflow-kind",
+                                "sagaflow-message-id")) {
+                            String v = header(r, h);
+                            if (v != null) {
+                                reply.headers().add(h, v.getBytes(StandardCharsets.UTF_8));
+                            }
+                        }
+                        reply.headers().add("sagaflow-outcome", "SUCCESS".getBytes(StandardCharsets.UTF_8));
+                        acks.add(producer.send(reply));
+                    }
+                    for (var ack : acks) {
+                        ack.get();
+                    }
+                    if (!records.isEmpty()) {
+                        consumer.commitSync();
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // closing
+            } catch (Exception e) {
+                System.err.println("instant participants stopped: " + e);
+            } finally {
+                consumer.close();
+                producer.close();
+            }
+        }
+
+        private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+            Header h = r.headers().lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            loop.join(5000);
+        }
     }
 
     /** Once a second: "epoch_ms commands_lag replies_lag" (-1 when a figure cannot be read yet). */

@@ -8,6 +8,8 @@
 #   -w  warm-up sagas, not measured (default 300)  -t  give up after this many seconds of load (default 900)
 #   -p  seconds of each pgbench run (default 10)   -b  build first (scripts/mvn.sh -q install -DskipTests)
 #   -k  keep the bench database afterwards (the replication slot is dropped anyway)
+#   -i  instant participants: answer every command SUCCESS at once (no Shop, no barrier database), so that the
+#       engine, not the sample participants, bounds the run (issue 13's "participants that answer at once")
 #   -e  measure another engine build: its quarkus-app directory (default engine/target/quarkus-app), e.g. one
 #       built from an older commit with `git archive <rev> | tar -x -C /tmp/x && (cd /tmp/x && mvn -o -q package -DskipTests)`
 #
@@ -49,10 +51,11 @@ TIMEOUT=900
 PGBENCH_SECONDS=10
 BUILD=false
 KEEP=false
+PARTICIPANTS=sample
 APP_DIR=engine/target/quarkus-app
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:bkh" opt; do
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "n:c:w:t:p:e:bkih" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -61,6 +64,7 @@ while getopts "n:c:w:t:p:e:bkh" opt; do
     p) PGBENCH_SECONDS=$OPTARG ;;
     b) BUILD=true ;;
     k) KEEP=true ;;
+    i) PARTICIPANTS=instant ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
@@ -176,7 +180,7 @@ trap 'exit 143' TERM
 # --- 1. infrastructure and build ---------------------------------------------------------------------------
 
 loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
-say "run $rand: $N sagas, concurrency $C, warm-up $WARMUP (files in ${run_dir#"$root"/})"
+say "run $rand: $N sagas, concurrency $C, warm-up $WARMUP, $PARTICIPANTS participants (files in ${run_dir#"$root"/})"
 if ! scripts/infra.sh up postgres kafka >"$run_dir/infra.log" 2>&1; then
   cat "$run_dir/infra.log" >&2
   die "scripts/infra.sh up postgres kafka failed"
@@ -295,7 +299,7 @@ code=$(curl -s -o "$run_dir/deploy.json" -w '%{http_code}' -XPOST "$url/api/flow
   -H 'Content-Type: application/yaml' --data-binary @"$run_dir/$flow.yaml")
 [[ $code == 201 ]] || { cat "$run_dir/deploy.json" >&2; die "deploying $flow answered $code"; }
 
-java -cp "$sample_cp" bench/BenchParticipants.java run "$bootstrap" "$participants_group" "$payments_topic" \
+BENCH_PARTICIPANTS=$PARTICIPANTS java -cp "$sample_cp" bench/BenchParticipants.java run "$bootstrap" "$participants_group" "$payments_topic" \
   "$inventory_topic" "$run_dir/lag.txt" "$reply_topic" "$engine_group" >"$run_dir/participants.log" 2>&1 &
 participants_pid=$!
 deadline=$((SECONDS + 90))
@@ -552,7 +556,7 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 {
   echo
   echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
-  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
   echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
   echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
   echo "  starts         $(val starts_per_s) starts/s accepted; POST /api/sagas p50 $(val start_request_p50_ms) ms, p99 $(val start_request_p99_ms) ms"
