@@ -80,13 +80,7 @@ public class BenchParticipants {
         if ("instant".equals(System.getenv("BENCH_PARTICIPANTS"))) {
             AutoCloseable instant = InstantParticipants.start(bootstrap, group, List.copyOf(topics.keySet()));
             startLagSampler(args, bootstrap, group, topics);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    instant.close();
-                } catch (Exception ignored) {
-                    // shutting down
-                }
-            }));
+            closeOnExit(instant);
             System.out.println("bench participants: instant answers on " + args[3] + " and " + args[4]
                     + ", group " + group + ", Kafka " + bootstrap);
             Thread.currentThread().join();
@@ -109,16 +103,20 @@ public class BenchParticipants {
         start.invoke(endpoint);
 
         startLagSampler(args, bootstrap, group, topics);
+        closeOnExit(endpoint);
+        System.out.println("bench participants: payments on " + args[3] + ", inventory on " + args[4]
+                + ", group " + group + ", Kafka " + bootstrap);
+        Thread.currentThread().join();
+    }
+
+    private static void closeOnExit(AutoCloseable resource) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                endpoint.close();
+                resource.close();
             } catch (Exception ignored) {
                 // shutting down
             }
         }));
-        System.out.println("bench participants: payments on " + args[3] + ", inventory on " + args[4]
-                + ", group " + group + ", Kafka " + bootstrap);
-        Thread.currentThread().join();
     }
 
     private static void startLagSampler(String[] args, String bootstrap, String group, Map<String, String> topics) {
