@@ -4,7 +4,8 @@
     python3 bench/jfr-summary.py RECORDING.jfr [TOP]
 
 Reads the recording's execution samples (jdk.ExecutionSample, `jfr print --json`) and prints, by share of all
-samples: the engine's threads (digits folded to #), the top frames' areas (by package: PostgreSQL client, Kafka,
+samples: the engine's threads (digits folded to #), what each sample worked for (starting a saga, applying replies,
+the relay, ...: the first marker on its stack), the top frames' areas (by package: PostgreSQL client, Kafka,
 Debezium, Netty/Vert.x, Jackson, the saga core, ...), the hottest methods by self time, and the hottest Sagaflow
 methods anywhere on the stack (inclusive). Only the JDK's `jfr` tool is needed.
 """
@@ -30,6 +31,25 @@ AREAS = [  # first match on the top frame's class wins
 ]
 
 
+ACTIVITIES = [  # first marker found anywhere on the stack, outermost frames last: what the sample was working for
+    ("start a saga (POST /api/sagas: decide, insert)", r"io\.sagaflow\.engine\.(saga\.SagaStore\.(start|lambda\$start)|api\.SagaResource)"),
+    ("apply replies (lock, decide, write a batch)", r"io\.sagaflow\.engine\.saga\.(SagaStore\.(applyAll|lambda\$applyAll)|internal\.ReplyConsumer)"),
+    ("timers", r"io\.sagaflow\.engine\.saga\.internal\.TimerPoller"),
+    ("outbox relay (Debezium -> Kafka)", r"^(io\.debezium|io\.sagaflow\.connectors\.outbox|io\.sagaflow\.cdc)\."),
+    ("Kafka client I/O", r"^org\.apache\.kafka\."),
+    ("PostgreSQL client I/O (vertx-pg, on the event loop)", r"^io\.vertx\.(pgclient|sqlclient)\."),
+    ("HTTP server (Vert.x / RESTEasy, outside the saga code)", r"^(org\.jboss\.resteasy|io\.quarkus\.resteasy|io\.vertx\.core\.http)"),
+    ("Netty / Vert.x event loop", r"^(io\.netty|io\.vertx)\."),
+]
+
+
+def activity(names):
+    for name, pattern in ACTIVITIES:
+        if any(re.search(pattern, n) for n in names):
+            return name
+    return "other (JIT-less JDK work, startup, logging, metrics)"
+
+
 def area(cls):
     for name, pattern in AREAS:
         if re.match(pattern, cls):
@@ -42,10 +62,10 @@ def main():
         print(__doc__.strip(), file=sys.stderr)
         sys.exit(2)
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 15
-    raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", sys.argv[1]],
+    raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample", sys.argv[1]],
                          check=True, capture_output=True, text=True).stdout
     events = json.loads(raw)["recording"]["events"]
-    threads, areas, self_methods, inclusive = (collections.Counter() for _ in range(4))
+    threads, areas, self_methods, inclusive, activities = (collections.Counter() for _ in range(5))
     for e in events:
         v = e["values"]
         thread = (v.get("sampledThread") or {}).get("javaName") or "?"
@@ -59,6 +79,7 @@ def main():
             names.append(m["type"]["name"].replace("/", ".") + "." + m["name"])
         top_class = names[0].rsplit(".", 1)[0]
         areas[area(top_class)] += 1
+        activities[activity(names)] += 1
         self_methods[names[0]] += 1
         for n in set(names):
             if n.startswith("io.sagaflow."):
@@ -72,6 +93,7 @@ def main():
 
     print(f"{total} execution samples in {sys.argv[1]}")
     show("threads", threads, top)
+    show("what the sample worked for (first marker on the stack)", activities, len(ACTIVITIES) + 1)
     show("area of the running frame (self time)", areas, len(AREAS) + 5)
     show("hottest methods (self time)", self_methods, top)
     show("Sagaflow methods on the stack (inclusive)", inclusive, top)
