@@ -1,13 +1,15 @@
 /*
  * Load client of bench/run.sh (JDK classes only; run with the JDK's source launcher):
  *
- *   java bench/LoadGenerator.java URL FLOW N CONCURRENCY KEY_PREFIX [TIMEOUT_SECONDS]
+ *   java bench/LoadGenerator.java URL FLOW N CONCURRENCY KEY_PREFIX [TIMEOUT_SECONDS [RATE]]
  *
  * Starts N sagas of FLOW with POST URL/api/sagas from CONCURRENCY threads (each waits for its answer before
  * sending the next start; every start carries Idempotency-Key KEY_PREFIX-<i> and input
  * {"orderId": "KEY_PREFIX-<i>", "amount": <1..100>}), then polls GET URL/api/sagas?status=RUNNING&flow=FLOW&limit=1
  * (and COMPENSATING) every 250 ms until neither has an item. Prints key=value lines on stdout (progress on
  * stderr); exit 0 when every start answered 201 and every saga ended, 1 when some start failed, 3 on timeout.
+ * With RATE > 0, start i is not sent before i / RATE seconds after the first: an even rate of starts (as long as
+ * CONCURRENCY threads keep up), e.g. to measure the step overhead at half the peak (issue 13, target 2).
  */
 
 import java.net.URI;
@@ -35,6 +37,7 @@ public class LoadGenerator {
         int c = Math.max(1, Math.min(Integer.parseInt(args[3]), n));
         String prefix = args[4];
         long timeoutMs = (args.length > 5 ? Long.parseLong(args[5]) : 900) * 1000;
+        double rate = args.length > 6 ? Double.parseDouble(args[6]) : 0;
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -54,6 +57,17 @@ public class LoadGenerator {
             Thread t = new Thread(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < n) {
+                    if (rate > 0) {
+                        long due = firstStartNanos + (long) (i * 1e9 / rate);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            try {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    }
                     String key = prefix + "-" + i;
                     String body = "{\"flow\":\"" + flow + "\",\"input\":{\"orderId\":\"" + key + "\",\"amount\":"
                             + (i % 100 + 1) + "}}";
@@ -129,6 +143,7 @@ public class LoadGenerator {
         long[] sorted = Arrays.stream(latencyNanos).filter(v -> v >= 0).sorted().toArray();
         System.out.println("n=" + n);
         System.out.println("concurrency=" + c);
+        System.out.println("rate=" + rate);
         System.out.println("starts_ok=" + ok.get());
         System.out.println("starts_failed=" + failed.get());
         System.out.println("first_start_ms=" + firstStartMs);

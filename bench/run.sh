@@ -8,6 +8,8 @@
 #   -w  warm-up sagas, not measured (default 300)  -t  give up after this many seconds of load (default 900)
 #   -p  seconds of each pgbench run (default 10)   -b  build first (scripts/mvn.sh -q install -DskipTests)
 #   -k  keep the bench database afterwards (the replication slot is dropped anyway)
+#   -r  starts per second of the measured load (default 0: as fast as the starts in flight allow), e.g. half the
+#       peak throughput to measure the step overhead at half load (issue 13, target 2)
 #   -i  instant participants: answer every command SUCCESS at once (no Shop, no barrier database), so that the
 #       engine, not the sample participants, bounds the run (issue 13's "participants that answer at once")
 #   -e  measure another engine build: its quarkus-app directory (default engine/target/quarkus-app), e.g. one
@@ -52,10 +54,11 @@ PGBENCH_SECONDS=10
 BUILD=false
 KEEP=false
 PARTICIPANTS=sample
+RATE=0
 APP_DIR=engine/target/quarkus-app
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:bkih" opt; do
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "n:c:w:t:p:e:r:bkih" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -65,11 +68,12 @@ while getopts "n:c:w:t:p:e:bkih" opt; do
     b) BUILD=true ;;
     k) KEEP=true ;;
     i) PARTICIPANTS=instant ;;
+    r) RATE=$OPTARG ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
 done
-for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS; do
+for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS r:RATE; do
   v=${pair#*:}
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench: -${pair%%:*} must be a whole number, was '${!v}'" >&2; usage; }
 done
@@ -180,7 +184,7 @@ trap 'exit 143' TERM
 # --- 1. infrastructure and build ---------------------------------------------------------------------------
 
 loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
-say "run $rand: $N sagas, concurrency $C, warm-up $WARMUP, $PARTICIPANTS participants (files in ${run_dir#"$root"/})"
+say "run $rand: $N sagas, concurrency $C$( ((RATE > 0)) && echo ", $RATE starts/s"), warm-up $WARMUP, $PARTICIPANTS participants (files in ${run_dir#"$root"/})"
 if ! scripts/infra.sh up postgres kafka >"$run_dir/infra.log" 2>&1; then
   cat "$run_dir/infra.log" >&2
   die "scripts/infra.sh up postgres kafka failed"
@@ -310,9 +314,9 @@ until grep -q '^bench participants:' "$run_dir/participants.log" 2>/dev/null; do
 done
 say "participants ready"
 
-load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT; in the background + wait, so that a signal is handled at once
+load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT [RATE]; in the background + wait, so that a signal is handled at once
   local rc=0
-  java bench/LoadGenerator.java "$url" "$flow" "$1" "$2" "$3" "$4" >"$5" &
+  java bench/LoadGenerator.java "$url" "$flow" "$1" "$2" "$3" "$4" "${6:-0}" >"$5" &
   load_pid=$!
   wait "$load_pid" || rc=$?
   load_pid=""
@@ -394,7 +398,7 @@ sampler_pid=$!
 
 say "load: $N sagas, $C starts in flight"
 load_rc=0
-load "$N" "$C" "load-$rand" "$TIMEOUT" "$run_dir/load.out" || load_rc=$?
+load "$N" "$C" "load-$rand" "$TIMEOUT" "$run_dir/load.out" "$RATE" || load_rc=$?
 kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
 sleep 2   # backends report their statistics at most once a second
 read -r _ s2_commit s2_rollback s2_lsn <<<"$(snapshot)"
@@ -556,7 +560,7 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 {
   echo
   echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
-  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
   echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
   echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
   echo "  starts         $(val starts_per_s) starts/s accepted; POST /api/sagas p50 $(val start_request_p50_ms) ms, p99 $(val start_request_p99_ms) ms"
