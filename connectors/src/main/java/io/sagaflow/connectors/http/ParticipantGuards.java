@@ -68,13 +68,9 @@ final class ParticipantGuards {
     CompletableFuture<HttpAnswer> call(HttpProtection protection, double share,
                                        Supplier<CompletableFuture<HttpAnswer>> call) {
         Protected p = byName.compute(protection.name(),
-                (name, old) -> old != null && old.spec.equals(protection) ? old : new Protected(protection, clock));
-        return p.call(share, call).thenApply(answer -> {
-            if (answer.outcome() == ReplyOutcome.DEFERRED) {
-                onDeferred.accept(protection.name(), p.lastReason(answer));
-            }
-            return answer;
-        });
+                (name, old) -> old != null && old.spec.equals(protection) ? old
+                        : new Protected(protection, clock, reason -> onDeferred.accept(name, reason)));
+        return p.call(share, call);
     }
 
     /** Every protection this node has used, by name. */
@@ -132,9 +128,12 @@ final class ParticipantGuards {
         final LongAdder rateLimited = new LongAdder();
         final LongAdder bulkheadFull = new LongAdder();
 
-        Protected(HttpProtection spec, Clock clock) {
+        final java.util.function.Consumer<String> onDeferred;
+
+        Protected(HttpProtection spec, Clock clock, java.util.function.Consumer<String> onDeferred) {
             this.spec = spec;
             this.clock = clock;
+            this.onDeferred = onDeferred;
             this.circuit = spec.circuit().map(c -> Guard.create()
                     .withDescription("circuit of " + spec.name())
                     .withCircuitBreaker()
@@ -224,28 +223,25 @@ final class ParticipantGuards {
             }
             if (cause instanceof CircuitBreakerOpenException) {
                 circuitOpen.increment();
+                onDeferred.accept("circuit-open");
                 Duration after = circuitRetryAfter(Duration.ofMillis(spec.circuit().orElseThrow().delayMs()), openSince,
                         clock.instant(), jitter);
                 return HttpAnswer.deferred("CIRCUIT_OPEN", "the circuit of " + spec.name() + " is open", after);
             }
             if (cause instanceof RateLimitException limited) {
                 rateLimited.increment();
+                onDeferred.accept("rate-limited");
                 Duration after = Duration.ofMillis(Math.max(MIN_RETRY.toMillis(), limited.getRetryAfterMillis()));
                 return HttpAnswer.deferred("RATE_LIMITED", "the rate limit of " + spec.name() + " is reached",
                         after.plusMillis((long) (after.toMillis() * 0.2 * jitter)));
             }
             if (cause instanceof BulkheadException) {
                 bulkheadFull.increment();
+                onDeferred.accept("bulkhead-full");
                 return HttpAnswer.deferred("BULKHEAD_FULL", "every call slot of " + spec.name() + " is busy",
                         BULKHEAD_RETRY.plusMillis((long) (BULKHEAD_RETRY.toMillis() * jitter)));
             }
             return HttpAnswer.unanswered(cause);
-        }
-
-        String lastReason(HttpAnswer deferred) {
-            String body = new String(deferred.body(), java.nio.charset.StandardCharsets.UTF_8);
-            return body.contains("CIRCUIT_OPEN") ? "circuit-open" : body.contains("RATE_LIMITED") ? "rate-limited"
-                    : "bulkhead-full";
         }
 
         Status status() {
