@@ -63,6 +63,14 @@ public final class DebeziumProperties {
         p.setProperty("slot.name", pg.slot());
         p.setProperty("publication.name", pg.publication());
         p.setProperty("publication.autocreate.mode", pg.publicationBy().autocreateMode());
+        // The slot can end up ahead of the stored offset: Debezium confirms to the server the position of every
+        // record marked processed, also of those whose offsets were not stored yet (the store is written before,
+        // the confirmation sent after, and a database restart can fall in between). By default a restart then
+        // refuses to stream ("Last recorded offset is no longer available on the server") and the change stream
+        // stops for good. The slot only ever confirms records that were handled, so resuming from it skips nothing
+        // unhandled. ('trust_greater_lsn' would say the same, but Debezium 3.5 then also tries to move the slot
+        // back to the offset, which PostgreSQL refuses.)
+        p.setProperty("offset.mismatch.strategy", "trust_slot");
     }
 
     private static void mariaDb(Properties p, Source.MariaDb maria) {

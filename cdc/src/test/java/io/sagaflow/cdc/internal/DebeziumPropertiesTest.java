@@ -53,6 +53,7 @@ class DebeziumPropertiesTest {
                 Map.entry("slot.name", "orders_slot"),
                 Map.entry("publication.name", "orders_pub"),
                 Map.entry("publication.autocreate.mode", "disabled"),
+                Map.entry("offset.mismatch.strategy", "trust_slot"),
                 Map.entry("table.include.list", "public.sagaflow_local_outbox"),
                 Map.entry("snapshot.mode", "no_data"),
                 Map.entry("poll.interval.ms", "10")));
