@@ -16,6 +16,9 @@
  *   java -cp ... bench/BenchParticipants.java cleanup BOOTSTRAP TOPIC,TOPIC,... GROUP,GROUP,...
  *   java -cp ... bench/BenchParticipants.java trace BOOTSTRAP OUT_FILE TOPIC,TOPIC,...
  *
+ * With BENCH_PARTICIPANTS=instant-http, `run` serves HTTP participants on BENCH_HTTP_PORT that answer every call
+ * 200 {} at once (InstantHttpParticipants); GROUP and PAYMENTS_TOPIC are then the engine's HTTP connector's, for the
+ * lag of commands waiting for it.
  * With BENCH_PARTICIPANTS=instant, `run` answers every command SUCCESS at once instead (InstantParticipants below:
  * no Shop, no barrier, no database), so that the bench measures the engine rather than the sample's participants
  * (issue 13: "Kafka participants that answer at once").
@@ -76,6 +79,17 @@ public class BenchParticipants {
     private static void run(String[] args) throws Exception {
         String bootstrap = args[1];
         String group = args[2];
+        if ("instant-http".equals(System.getenv("BENCH_PARTICIPANTS"))) {
+            // HTTP participants: the engine's HTTP connector consumes the commands (GROUP is its group, PAYMENTS_TOPIC
+            // its topic, for the lag) and calls this server; the connector writes the replies.
+            int port = Integer.parseInt(System.getenv("BENCH_HTTP_PORT"));
+            AutoCloseable instant = InstantHttpParticipants.start(port);
+            startLagSampler(args, bootstrap, group, Map.of(args[3], "http"));
+            closeOnExit(instant);
+            System.out.println("bench participants: instant HTTP answers on http://127.0.0.1:" + port);
+            Thread.currentThread().join();
+            return;
+        }
         Map<String, String> topics = Map.of(args[3], "payments", args[4], "inventory");
         if ("instant".equals(System.getenv("BENCH_PARTICIPANTS"))) {
             AutoCloseable instant = InstantParticipants.start(bootstrap, group, List.copyOf(topics.keySet()));
@@ -128,6 +142,44 @@ public class BenchParticipants {
                     replyTopic, lagFile), "bench-lag-sampler");
             sampler.setDaemon(true);
             sampler.start();
+        }
+    }
+
+    /**
+     * HTTP participants that answer every call {@code 200 {}} at once (SPEC §5: a 2xx is a success, its body the
+     * step's output), on a pool of threads as a service would, so that the bench measures the HTTP connector's path
+     * (issue 13, target 5).
+     */
+    static final class InstantHttpParticipants implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.concurrent.ExecutorService pool;
+
+        private InstantHttpParticipants(int port) throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", port), 512);
+            pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            server.setExecutor(pool);
+        }
+
+        static InstantHttpParticipants start(int port) throws java.io.IOException {
+            InstantHttpParticipants p = new InstantHttpParticipants(port);
+            p.server.start();
+            return p;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            pool.shutdownNow();
         }
     }
 

@@ -2,7 +2,8 @@
 # Sagaflow load generator (issue 4, item 7). Not a test: it measures, prints figures, and exits 0 when every
 # saga completed.
 #
-#   bash bench/run.sh [-n SAGAS] [-c CONCURRENCY] [-w WARMUP] [-t TIMEOUT_S] [-p PGBENCH_S] [-b] [-k] [-e APP_DIR]
+#   bash bench/run.sh [-n SAGAS] [-c CONCURRENCY] [-w WARMUP] [-t TIMEOUT_S] [-p PGBENCH_S] [-r RATE] [-i | -H]
+#                      [-g GROW] [-b] [-k] [-e APP_DIR]
 #
 #   -n  sagas measured (default 2000)              -c  starts in flight at once (default 32)
 #   -w  warm-up sagas, not measured (default 300)  -t  give up after this many seconds of load (default 900)
@@ -12,6 +13,11 @@
 #       peak throughput to measure the step overhead at half load (issue 13, target 2)
 #   -i  instant participants: answer every command SUCCESS at once (no Shop, no barrier database), so that the
 #       engine, not the sample participants, bounds the run (issue 13's "participants that answer at once")
+#   -H  instant HTTP participants: the same flow with HTTP participants (a local server answering 200 {} at
+#       once), called by the engine's HTTP connector: its throughput next to -i's (issue 13, target 5)
+#   -g  grow first: put GROW finished sagas (copies of the warm-up's, with their events) in the tables before the
+#       measured load, e.g. -g 1000000, to see start and step cost with a million finished sagas present
+#       (issue 13, target 4); needs a warm-up (-w)
 #   -e  measure another engine build: its quarkus-app directory (default engine/target/quarkus-app), e.g. one
 #       built from an older commit with `git archive <rev> | tar -x -C /tmp/x && (cd /tmp/x && mvn -o -q package -DskipTests)`
 #
@@ -40,7 +46,8 @@
 # Environment: BENCH_ENGINE_JAVA_OPTS  extra JVM options for the engine, e.g. a flight recording:
 #   BENCH_ENGINE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile' bash bench/run.sh
 #
-# Everything of a run (logs, flow, raw figures, summary.txt) stays in bench/runs/<date>-<rand>/.
+# Everything of a run (logs, flow, raw figures, summary.txt, report.svg: its picture, by bench/report.py) stays in
+# bench/runs/<date>-<rand>/.
 # Requires: root on Debian 12 (scripts/infra.sh), JDK 17, curl, psql, pgbench (postgresql-client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,10 +62,11 @@ BUILD=false
 KEEP=false
 PARTICIPANTS=sample
 RATE=0
+GROW=0
 APP_DIR=engine/target/quarkus-app
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:r:bkih" opt; do
+usage() { awk 'NR > 1 && /^# What it does/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "n:c:w:t:p:e:r:g:bkiHh" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -68,16 +76,19 @@ while getopts "n:c:w:t:p:e:r:bkih" opt; do
     b) BUILD=true ;;
     k) KEEP=true ;;
     i) PARTICIPANTS=instant ;;
+    H) PARTICIPANTS=instant-http ;;
     r) RATE=$OPTARG ;;
+    g) GROW=$OPTARG ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
 done
-for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS r:RATE; do
+for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS r:RATE g:GROW; do
   v=${pair#*:}
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench: -${pair%%:*} must be a whole number, was '${!v}'" >&2; usage; }
 done
 ((N > 0 && C > 0)) || { echo "bench: -n and -c must be positive" >&2; exit 2; }
+((GROW == 0 || WARMUP > 0)) || { echo "bench: -g copies the warm-up's sagas: give a warm-up (-w)" >&2; exit 2; }
 
 rand=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
 run_dir=$root/bench/runs/$(date +%Y%m%d-%H%M%S)-$rand
@@ -271,6 +282,20 @@ until curl -sf "$url/q/health/ready" >/dev/null 2>&1; do
 done
 say "engine ready"
 
+if [[ $PARTICIPANTS == instant-http ]]; then
+  http_port=$(free_port) || die "no free port found"
+  participants_yaml="    payments:  { http: { url: http://127.0.0.1:$http_port/payments } }
+    inventory: { http: { url: http://127.0.0.1:$http_port/inventory } }"
+  # the HTTP connector consumes the commands: its group and topic are the ones whose lag is 'commands waiting'
+  participants_args=("$http_group" "$http_topic" "$http_topic")
+  command_topics=$http_topic
+else
+  http_port=""
+  participants_yaml="    payments:  { kafka: { topic: $payments_topic } }
+    inventory: { kafka: { topic: $inventory_topic } }"
+  participants_args=("$participants_group" "$payments_topic" "$inventory_topic")
+  command_topics=$payments_topic,$inventory_topic
+fi
 cat >"$run_dir/$flow.yaml" <<YAML
 apiVersion: sagaflow.io/v1
 kind: Saga
@@ -278,10 +303,9 @@ metadata:
   name: $flow
   version: 1
 spec:
-  # Written by bench/run.sh for run $rand: three steps, Kafka participants only, topics of this run.
+  # Written by bench/run.sh for run $rand: three steps, $PARTICIPANTS participants, topics of this run.
   participants:
-    payments:  { kafka: { topic: $payments_topic } }
-    inventory: { kafka: { topic: $inventory_topic } }
+$participants_yaml
   defaults:
     retry:   { maxAttempts: 3, backoff: exponential, initialDelay: 200ms, maxDelay: 5s, jitter: 0.2 }
     timeout: 60s        # generous: under load a reply may wait in the queue; a timeout would skew the figures
@@ -303,8 +327,8 @@ code=$(curl -s -o "$run_dir/deploy.json" -w '%{http_code}' -XPOST "$url/api/flow
   -H 'Content-Type: application/yaml' --data-binary @"$run_dir/$flow.yaml")
 [[ $code == 201 ]] || { cat "$run_dir/deploy.json" >&2; die "deploying $flow answered $code"; }
 
-BENCH_PARTICIPANTS=$PARTICIPANTS java -cp "$sample_cp" bench/BenchParticipants.java run "$bootstrap" "$participants_group" "$payments_topic" \
-  "$inventory_topic" "$run_dir/lag.txt" "$reply_topic" "$engine_group" >"$run_dir/participants.log" 2>&1 &
+BENCH_PARTICIPANTS=$PARTICIPANTS BENCH_HTTP_PORT=$http_port java -cp "$sample_cp" bench/BenchParticipants.java run "$bootstrap" \
+  "${participants_args[@]}" "$run_dir/lag.txt" "$reply_topic" "$engine_group" >"$run_dir/participants.log" 2>&1 &
 participants_pid=$!
 deadline=$((SECONDS + 90))
 until grep -q '^bench participants:' "$run_dir/participants.log" 2>/dev/null; do
@@ -328,6 +352,60 @@ if ((WARMUP > 0)); then
   load "$WARMUP" "$((C < WARMUP ? C : WARMUP))" "warmup-$rand" 180 "$run_dir/warmup.out" ||
     die "the warm-up did not complete (see $run_dir/engine.log, $run_dir/participants.log)"
 fi
+
+# Growth (-g): copies of the warm-up's finished sagas, each with its events, under new ids (of the kind the engine
+# makes) and without an Idempotency-Key (so the figures below, which select the measured sagas by key, leave them
+# out), dated two days back, in batches of 100 000; then VACUUM ANALYZE as autovacuum would. Outbox rows are deleted
+# when written.
+grow_s=0
+if ((GROW > 0)); then
+  say "growing the tables: $GROW finished sagas with their events"
+  grow_from=$SECONDS
+  saga_select=$(q "SELECT string_agg(CASE column_name WHEN 'id' THEN 'm.dst' WHEN 'idempotency_key' THEN 'NULL'
+                     WHEN 'created_at' THEN 's.created_at - interval ''2 days'''
+                     WHEN 'updated_at' THEN 's.updated_at - interval ''2 days''' ELSE 's.' || column_name END,
+                     ', ' ORDER BY ordinal_position)
+                   FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'saga'")
+  sources=$(q "SELECT count(*) FROM saga WHERE status = 'COMPLETED' AND idempotency_key LIKE 'warmup-$rand-%'")
+  ((sources > 0)) || die "no completed warm-up saga to copy"
+  # New ids of the kind the engine makes: time-ordered (version 7: milliseconds first) or random (version 4).
+  if [[ $(q "SELECT substr(id::text, 15, 1) FROM saga WHERE idempotency_key LIKE 'warmup-$rand-%' LIMIT 1") == 7 ]]; then
+    new_id="(lpad(to_hex((extract(epoch FROM s.created_at - interval '2 days') * 1000)::bigint), 12, '0') || '7'
+             || substr(md5(random()::text), 1, 3) || substr('89ab', 1 + floor(random() * 4)::int, 1)
+             || substr(md5(random()::text), 1, 15))::uuid"
+  else
+    new_id="gen_random_uuid()"
+  fi
+  grown=0
+  while ((grown < GROW)); do
+    batch=$((GROW - grown < 100000 ? GROW - grown : 100000))
+    PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -U postgres -d "$db" -Xq -v ON_ERROR_STOP=1 >/dev/null <<SQL ||
+CREATE TEMP TABLE grow_map AS
+  SELECT s.id AS src, $new_id AS dst
+  FROM (SELECT id, created_at FROM saga WHERE status = 'COMPLETED' AND idempotency_key LIKE 'warmup-$rand-%') s,
+       generate_series(1, ceil($batch::numeric / $sources)::int)
+  LIMIT $batch;
+INSERT INTO saga SELECT $saga_select FROM grow_map m JOIN saga s ON s.id = m.src;
+INSERT INTO saga_event (saga_id, seq, type, data, recorded_at)
+  SELECT m.dst, e.seq, e.type, e.data, e.recorded_at - interval '2 days'
+  FROM grow_map m JOIN saga_event e ON e.saga_id = m.src;
+SQL
+      die "growing the tables failed"
+    grown=$((grown + batch))
+    say "  ... $grown / $GROW ($((SECONDS - grow_from)) s)"
+  done
+  q "VACUUM ANALYZE saga" >/dev/null
+  q "VACUUM ANALYZE saga_event" >/dev/null
+  grow_s=$((SECONDS - grow_from))
+  say "grown in $grow_s s: $(q "SELECT count(*) FROM saga") sagas, $(q "SELECT count(*) FROM saga_event") events, $(q "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+  # A real installation gathers these over weeks, not in one burst: let the relay's WAL decoding get through the
+  # burst's WAL and let the engine's caches settle, with a few more sagas (not measured) after a checkpoint.
+  qa "CHECKPOINT" >/dev/null
+  load "$((WARMUP < 200 ? WARMUP : 200))" "$((C < WARMUP ? C : WARMUP))" "settle-$rand" 300 "$run_dir/settle.out" ||
+    die "the sagas after the growth did not complete (see $run_dir/engine.log)"
+fi
+# The measured load starts from a checkpoint, so that one does not fall into it by chance.
+qa "CHECKPOINT" >/dev/null
 
 # --- 3. measure ---------------------------------------------------------------------------------------------
 
@@ -434,11 +512,16 @@ event_types=$(q "SELECT e.type || '=' || count(*) FROM saga_event e JOIN saga s 
                  WHERE s.idempotency_key LIKE '$key' GROUP BY e.type ORDER BY count(*) DESC, e.type" | paste -sd' ')
 wall_s=$(calc '%.3f' "(${last_ms:-0} - $first_start_ms) / 1000")
 sagas_per_s=$(calc '%.1f' "$completed / ($wall_s > 0 ? $wall_s : 1)")
+# Per second of the load, for the run's picture (bench/report.py): completions and their saga latency.
+q "SELECT floor((extract(epoch FROM updated_at) * 1000 - $first_start_ms) / 1000)::int, count(*),
+          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at) * 1000)::numeric, 1),
+          round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at) * 1000)::numeric, 1)
+   FROM saga WHERE idempotency_key LIKE '$key' AND status = 'COMPLETED' GROUP BY 1 ORDER BY 1" >"$run_dir/timeline.tsv"
 
 # Step latency: each StepSucceeded against the StepAttemptStarted (action) before it, for the same step; split by
 # the Kafka timestamps of the command (produced by the relay) and of the reply (produced by the participant).
 timeout 180 java -cp "$sample_cp" bench/BenchParticipants.java trace "$bootstrap" "$run_dir/trace.tsv" \
-  "$payments_topic,$inventory_topic,$reply_topic" >"$run_dir/trace.log" 2>&1 ||
+  "$command_topics,$reply_topic" >"$run_dir/trace.log" 2>&1 ||
   { cat "$run_dir/trace.log" >&2; say "WARNING: reading the Kafka timestamps failed; no relay/participant/engine split"; : >"$run_dir/trace.tsv"; }
 q "CREATE TABLE bench_trace (topic text, message_id uuid, ts_ms bigint)" >/dev/null
 PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -U postgres -d "$db" -XAtq -v ON_ERROR_STOP=1 \
@@ -560,7 +643,8 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 {
   echo
   echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
-  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  ((GROW > 0)) && echo "  grown          $GROW finished sagas copied in before the load ($grow_s s): $(q "SELECT count(*) FROM saga") sagas, $(q "SELECT count(*) FROM saga_event") events in the tables"
   echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
   echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
   echo "  starts         $(val starts_per_s) starts/s accepted; POST /api/sagas p50 $(val start_request_p50_ms) ms, p99 $(val start_request_p99_ms) ms"
@@ -586,5 +670,7 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
   echo "  ratio          $(calc '%.3f' "$sagas_per_s / $pg16_tps") completed 3-step sagas/s per pgbench commit/s at 16 clients (issue 13 target 1: >= 1.0)"
   echo "                 -> at $(calc '%.2f' "$commit_basis") write transactions per saga, that commit rate would carry $(calc '%.0f' "$pg1_tps / $commit_basis") sagas/s (1 client), $(calc '%.0f' "$pg8_tps / $commit_basis") (8 clients)"
 } | tee "$run_dir/summary.txt"
+python3 bench/report.py "$run_dir" >/dev/null && say "picture of the run: ${run_dir#"$root"/}/report.svg" ||
+  say "WARNING: drawing the run's picture failed"
 
 ((load_rc == 0)) && ((not_completed == 0)) || exit 1

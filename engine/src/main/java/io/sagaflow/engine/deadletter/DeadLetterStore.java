@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagaflow.config.SagaflowConfig;
 import io.sagaflow.engine.internal.PageCursor;
+import io.sagaflow.engine.internal.TimeOrderedIds;
 import io.sagaflow.engine.outbox.Outbox;
 import io.sagaflow.engine.internal.SqlValues;
 import io.sagaflow.engine.internal.ListQuery;
@@ -60,7 +61,7 @@ public class DeadLetterStore {
      */
     public Uni<UUID> record(SqlConnection conn, NewDeadLetter letter) {
         Instant now = clock.instant();
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next(now);
         return conn.preparedQuery("INSERT INTO dead_letter (id, source, origin, flow, reason, detail, payload, headers, "
                         + "attempts, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, "
                         + "$9, 'OPEN', $10, $10) ON CONFLICT (source, origin) WHERE status = 'OPEN' DO UPDATE SET "
@@ -117,7 +118,7 @@ public class DeadLetterStore {
     /** Marks an OPEN letter REDRIVEN and records the redrive as ACCEPTED (the caller holds the letter's row lock). */
     Uni<UUID> markRedriven(SqlConnection conn, UUID letterId, Optional<String> idempotencyKey, ObjectNode request) {
         Instant now = clock.instant();
-        UUID redriveId = UUID.randomUUID();
+        UUID redriveId = TimeOrderedIds.next(now);
         return conn.preparedQuery("UPDATE dead_letter SET status = 'REDRIVEN', updated_at = $2 WHERE id = $1")
                 .execute(Tuple.of(letterId, SqlValues.at(now)))
                 .chain(() -> conn.preparedQuery("INSERT INTO dead_letter_redrive (id, dead_letter_id, requested_at, "

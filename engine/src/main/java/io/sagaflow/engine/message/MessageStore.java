@@ -9,6 +9,7 @@ import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
+import io.sagaflow.engine.internal.TimeOrderedIds;
 import io.sagaflow.engine.message.MessageDecision.Effect;
 import io.sagaflow.engine.outbox.Outbox;
 import io.sagaflow.engine.internal.IdempotencyKey;
@@ -69,8 +70,8 @@ public class MessageStore {
     /** Prepares a message on the newest version of {@code flowName}. */
     public Uni<Creation> prepare(String flowName, String key, JsonNode payload, Optional<IdempotencyKey> idempotencyKey) {
         return flows.latest(flowName, MessageFlow.class).chain(flow -> pool.withTransaction(conn -> {
-            UUID id = UUID.randomUUID();
             Instant now = clock.instant();
+            UUID id = TimeOrderedIds.next(now);
             String requestSha = IdempotentCreate.fingerprint(json, json.createObjectNode()
                     .put("flow", flowName).put("key", key).set("payload", payload));
             return conn.preparedQuery("INSERT INTO message (id, flow, flow_version, topic, key, payload, status, "

@@ -17,6 +17,7 @@ import io.sagaflow.engine.internal.SqlValues;
 import io.sagaflow.engine.internal.ListQuery;
 import io.sagaflow.engine.internal.Page;
 import io.sagaflow.engine.internal.PageRequest;
+import io.sagaflow.engine.internal.TimeOrderedIds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -73,8 +74,8 @@ public class NotificationStore {
     /** Creates a notification on the newest version of {@code flowName}, due at once. */
     public Uni<Creation> create(String flowName, JsonNode payload, Optional<IdempotencyKey> idempotencyKey) {
         return flows.latest(flowName, NotificationFlow.class).chain(flow -> pool.withTransaction(conn -> {
-            UUID id = UUID.randomUUID();
             Instant now = clock.instant();
+            UUID id = TimeOrderedIds.next(now);
             String requestSha = IdempotentCreate.fingerprint(json,
                     json.createObjectNode().put("flow", flowName).set("payload", payload));
             return conn.preparedQuery("INSERT INTO notification (id, flow, flow_version, payload, status, "

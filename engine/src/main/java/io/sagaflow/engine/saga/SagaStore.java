@@ -13,6 +13,7 @@ import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
 import io.sagaflow.engine.flow.FlowRegistry;
+import io.sagaflow.engine.internal.TimeOrderedIds;
 import io.sagaflow.engine.saga.SagaStatus;
 import io.sagaflow.wire.CommandKind;
 import java.util.Map;
@@ -92,8 +93,8 @@ public class SagaStore {
      */
     public Uni<Creation> start(String flowName, JsonNode input, Optional<IdempotencyKey> idempotencyKey) {
         return flows.latestSaga(flowName).chain(flow -> {
-            UUID id = UUID.randomUUID();
             Instant now = clock.instant();
+            UUID id = TimeOrderedIds.next(now);
             SagaState empty = SagaState.empty(id);
             SagaDecision d = SagaDecider.decide(flow, empty, new SagaInput.Start(id, input, now));
             Writes writes = new Writes(now);
