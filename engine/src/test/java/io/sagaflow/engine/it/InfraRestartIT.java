@@ -70,15 +70,7 @@ class InfraRestartIT {
 
     @Test
     void completesEverySagaWhenTheKafkaBrokerRestartsMidFlight() throws Exception {
-        // the engine's database on the shared PostgreSQL (it is not restarted here); slot and database dropped after
-        TestInfra.requireLogicalDecoding();
-        TestInfra.admin("CREATE DATABASE " + database);
-        owned.add(this::dropSharedDatabaseAndSlot);
-        db = () -> java.sql.DriverManager.getConnection(TestInfra.PG + database, "postgres", "");
-        RestartableKafka kafka = new RestartableKafka().start();
-        owned.add(kafka);
-        startParticipantsAndEngine(kafka.bootstrap(), TestInfra.PG + database,
-                "postgresql://127.0.0.1:5432/" + database);
+        RestartableKafka kafka = startOnSharedPostgres();
 
         List<String> ids = startSagas(0, 20, BUSY);
         await().atMost(Duration.ofSeconds(60)).until(() -> participants.shop().journal().size() >= 15);
@@ -203,14 +195,7 @@ class InfraRestartIT {
      */
     @Test
     void relayResumesWhenItsSlotIsAheadOfItsStoredOffset() throws Exception {
-        TestInfra.requireLogicalDecoding();
-        TestInfra.admin("CREATE DATABASE " + database);
-        owned.add(this::dropSharedDatabaseAndSlot);
-        db = () -> java.sql.DriverManager.getConnection(TestInfra.PG + database, "postgres", "");
-        RestartableKafka kafka = new RestartableKafka().start();
-        owned.add(kafka);
-        startParticipantsAndEngine(kafka.bootstrap(), TestInfra.PG + database,
-                "postgresql://127.0.0.1:5432/" + database);
+        startOnSharedPostgres();
         List<String> ids = startSagas(0, 5, "{}");
         awaitAll(ids, "COMPLETED");
         engine.close();
@@ -281,6 +266,22 @@ class InfraRestartIT {
     }
 
     // ---- the stack -------------------------------------------------------------------------------------------
+
+    /**
+     * The engine's database on the shared PostgreSQL (it is not restarted by these tests; slot and database dropped
+     * after), this test's own Kafka broker, the participants and the engine.
+     */
+    private RestartableKafka startOnSharedPostgres() throws Exception {
+        TestInfra.requireLogicalDecoding();
+        TestInfra.admin("CREATE DATABASE " + database);
+        owned.add(this::dropSharedDatabaseAndSlot);
+        db = () -> java.sql.DriverManager.getConnection(TestInfra.PG + database, "postgres", "");
+        RestartableKafka kafka = new RestartableKafka().start();
+        owned.add(kafka);
+        startParticipantsAndEngine(kafka.bootstrap(), TestInfra.PG + database,
+                "postgresql://127.0.0.1:5432/" + database);
+        return kafka;
+    }
 
     private void startParticipantsAndEngine(String bootstrap, String jdbcUrl, String reactiveUrl) throws Exception {
         // the participants' barrier lives on the shared PostgreSQL, never restarted here; dropped after they stop
