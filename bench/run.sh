@@ -15,6 +15,8 @@
 #       engine, not the sample participants, bounds the run (issue 13's "participants that answer at once")
 #   -H  instant HTTP participants: the same flow with HTTP participants (a local server answering 200 {} at
 #       once), called by the engine's HTTP connector: its throughput next to -i's (issue 13, target 5)
+#   -s  steps of the flow (default 3: charge, reserve, capture); more steps alternate the two participants, e.g.
+#       -s 50 to compare the cost per step of a long saga with a 3-step one (issue 13, target 4); needs -i or -H
 #   -g  grow first: put GROW finished sagas (copies of the warm-up's, with their events) in the tables before the
 #       measured load, e.g. -g 1000000, to see start and step cost with a million finished sagas present
 #       (issue 13, target 4); needs a warm-up (-w)
@@ -63,10 +65,11 @@ KEEP=false
 PARTICIPANTS=sample
 RATE=0
 GROW=0
+STEPS=3
 APP_DIR=engine/target/quarkus-app
 
 usage() { awk 'NR > 1 && /^# What it does/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:r:g:bkiHh" opt; do
+while getopts "n:c:w:t:p:e:r:g:s:bkiHh" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -79,15 +82,18 @@ while getopts "n:c:w:t:p:e:r:g:bkiHh" opt; do
     H) PARTICIPANTS=instant-http ;;
     r) RATE=$OPTARG ;;
     g) GROW=$OPTARG ;;
+    s) STEPS=$OPTARG ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
 done
-for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS r:RATE g:GROW; do
+for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS r:RATE g:GROW s:STEPS; do
   v=${pair#*:}
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench: -${pair%%:*} must be a whole number, was '${!v}'" >&2; usage; }
 done
 ((N > 0 && C > 0)) || { echo "bench: -n and -c must be positive" >&2; exit 2; }
+((STEPS >= 1 && STEPS <= 200)) || { echo "bench: -s must be 1 to 200" >&2; exit 2; }
+((STEPS == 3 || PARTICIPANTS != sample)) || { echo "bench: -s needs instant participants (-i or -H)" >&2; exit 2; }
 ((GROW == 0 || WARMUP > 0)) || { echo "bench: -g copies the warm-up's sagas: give a warm-up (-w)" >&2; exit 2; }
 
 rand=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
@@ -104,6 +110,7 @@ engine_group=bench-engine-$rand
 http_group=bench-http-$rand
 participants_group=bench-participants-$rand
 flow=bench-three-steps
+((STEPS == 3)) || flow=bench-$STEPS-steps
 bootstrap=127.0.0.1:9092
 engine_jar=engine/target/quarkus-app/quarkus-run.jar
 sample_cp="sample-flows/target/sagaflow-sample-flows-0.1.0-SNAPSHOT.jar:sample-flows/target/lib/*"
@@ -296,21 +303,8 @@ else
   participants_args=("$participants_group" "$payments_topic" "$inventory_topic")
   command_topics=$payments_topic,$inventory_topic
 fi
-cat >"$run_dir/$flow.yaml" <<YAML
-apiVersion: sagaflow.io/v1
-kind: Saga
-metadata:
-  name: $flow
-  version: 1
-spec:
-  # Written by bench/run.sh for run $rand: three steps, $PARTICIPANTS participants, topics of this run.
-  participants:
-$participants_yaml
-  defaults:
-    retry:   { maxAttempts: 3, backoff: exponential, initialDelay: 200ms, maxDelay: 5s, jitter: 0.2 }
-    timeout: 60s        # generous: under load a reply may wait in the queue; a timeout would skew the figures
-  steps:
-    - name: charge
+if ((STEPS == 3)); then
+  steps_yaml="    - name: charge
       participant: payments
       action: charge
       compensation: refund
@@ -321,7 +315,28 @@ $participants_yaml
     - name: capture
       participant: payments
       action: capture
-      compensation: refund-capture
+      compensation: refund-capture"
+else
+  steps_yaml=$(for ((i = 1; i <= STEPS; i++)); do
+    printf '    - name: step-%03d\n      participant: %s\n      action: do-%03d\n      compensation: undo-%03d\n' \
+      "$i" "$( ((i % 2)) && echo payments || echo inventory)" "$i" "$i"
+  done)
+fi
+cat >"$run_dir/$flow.yaml" <<YAML
+apiVersion: sagaflow.io/v1
+kind: Saga
+metadata:
+  name: $flow
+  version: 1
+spec:
+  # Written by bench/run.sh for run $rand: $STEPS steps, $PARTICIPANTS participants, topics of this run.
+  participants:
+$participants_yaml
+  defaults:
+    retry:   { maxAttempts: 3, backoff: exponential, initialDelay: 200ms, maxDelay: 5s, jitter: 0.2 }
+    timeout: 60s        # generous: under load a reply may wait in the queue; a timeout would skew the figures
+  steps:
+$steps_yaml
 YAML
 code=$(curl -s -o "$run_dir/deploy.json" -w '%{http_code}' -XPOST "$url/api/flows" \
   -H 'Content-Type: application/yaml' --data-binary @"$run_dir/$flow.yaml")
@@ -603,8 +618,8 @@ window_cpu_s=$(calc '%.1f' "(($c2_busy - $c1_busy) + ($c2_idle - $c1_idle)) / $h
 engine_cpu_s=$(calc '%.1f' "($c2_engine - $c1_engine) / $hz")
 pg_delta=$(pg_cpu_delta "$run_dir/pg-ticks.before" "$run_dir/pg-ticks.after")
 own_cpu_s=$(calc '%.1f' "(($c2_engine - $c1_engine) + ($c2_part - $c1_part) + ($c2_kafka - $c1_kafka) + $pg_delta) / $hz + $(val cpu_s)")
-cpu_line=$(printf 'engine %ss (%s ms/saga; idle before the load: %s%% of a core), participants %ss, Kafka %ss, PostgreSQL %ss (bench backends, walsender, writers), load generator %ss; everything else on the machine %ss; machine busy %ss of %ss x %s cores = %s%%' \
-  "$engine_cpu_s" "$(calc '%.1f' "$engine_cpu_s * 1000 / $N")" "$(calc '%.0f' "100 * ($c1_engine - $c0_engine) / $hz * 1000 / $idle_ms")" \
+cpu_line=$(printf 'engine %ss (%s ms/saga, %s ms/step; idle before the load: %s%% of a core), participants %ss, Kafka %ss, PostgreSQL %ss (bench backends, walsender, writers), load generator %ss; everything else on the machine %ss; machine busy %ss of %ss x %s cores = %s%%' \
+  "$engine_cpu_s" "$(calc '%.1f' "$engine_cpu_s * 1000 / $N")" "$(calc '%.2f' "$engine_cpu_s * 1000 / $N / $STEPS")" "$(calc '%.0f' "100 * ($c1_engine - $c0_engine) / $hz * 1000 / $idle_ms")" \
   "$(calc '%.1f' "($c2_part - $c1_part) / $hz")" \
   "$(calc '%.1f' "($c2_kafka - $c1_kafka) / $hz")" "$(calc '%.1f' "$pg_delta / $hz")" "$(val cpu_s)" \
   "$(calc '%.1f' "$busy_s - $own_cpu_s")" \
@@ -643,14 +658,16 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 {
   echo
   echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
-  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((STEPS != 3)) && echo " -s $STEPS")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
   ((GROW > 0)) && echo "  grown          $GROW finished sagas copied in before the load ($grow_s s): $(q "SELECT count(*) FROM saga") sagas, $(q "SELECT count(*) FROM saga_event") events in the tables"
   echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
   echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
   echo "  starts         $(val starts_per_s) starts/s accepted; POST /api/sagas p50 $(val start_request_p50_ms) ms, p99 $(val start_request_p99_ms) ms"
   echo "  step latency   p50 $step_p50 ms, p99 $step_p99 ms  (StepAttemptStarted -> StepSucceeded, recorded_at)"
   printf '                 %-10s %6s %17s %17s %17s %17s\n' step count "total p50/p99" "relay p50/p99" "particip. p50/p99" "engine p50/p99"
+  # one line per step of a short flow; a long one (-s) shows all its steps together
   while IFS=$'\t' read -r s cnt t50 t99 r50 r99 p50 p99 e50 e99 _; do
+    ((STEPS <= 5)) || [[ $s == "all steps" ]] || continue
     printf '                 %-10s %6s %17s %17s %17s %17s\n' "$s" "$cnt" "$t50/$t99" "${r50:--}/${r99:--}" "${p50:--}/${p99:--}" "${e50:--}/${e99:--}"
   done <<<"$steps"
   echo "                 relay = decision -> command produced to Kafka (commit, WAL decoding, Debezium poll, send);"

@@ -117,6 +117,7 @@ class SyncConnectorTest {
         expected.put("slot.name", "sagaflow_cs_products_cache");
         expected.put("publication.name", "sagaflow_cs_products_cache");
         expected.put("publication.autocreate.mode", "filtered");
+        expected.put("offset.mismatch.strategy", "trust_slot");
 
         assertThat(properties(flow(CacheSyncFlow.Database.POSTGRES, Optional.empty(),
                 new CacheSyncFlow.TableName("public", "products")))).isEqualTo(expected);

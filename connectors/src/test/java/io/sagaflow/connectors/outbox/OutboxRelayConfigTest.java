@@ -76,6 +76,7 @@ class OutboxRelayConfigTest {
                 Map.entry("slot.name", "sagaflow_outbox"),
                 Map.entry("publication.name", "sagaflow_outbox"),
                 Map.entry("publication.autocreate.mode", "disabled"),
+                Map.entry("offset.mismatch.strategy", "trust_slot"),
                 Map.entry("table.include.list", "public.sagaflow_outbox"),
                 Map.entry("snapshot.mode", "no_data"),
                 Map.entry("poll.interval.ms", "10"),
