@@ -93,7 +93,7 @@ for pair in n:N c:C w:WARMUP t:TIMEOUT p:PGBENCH_SECONDS r:RATE g:GROW s:STEPS; 
 done
 ((N > 0 && C > 0)) || { echo "bench: -n and -c must be positive" >&2; exit 2; }
 ((STEPS >= 1 && STEPS <= 200)) || { echo "bench: -s must be 1 to 200" >&2; exit 2; }
-((STEPS == 3 || PARTICIPANTS != sample)) || { echo "bench: -s needs instant participants (-i or -H)" >&2; exit 2; }
+((STEPS == 3)) || [[ $PARTICIPANTS != sample ]] || { echo "bench: -s needs instant participants (-i or -H)" >&2; exit 2; }
 ((GROW == 0 || WARMUP > 0)) || { echo "bench: -g copies the warm-up's sagas: give a warm-up (-w)" >&2; exit 2; }
 
 rand=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
