@@ -17,6 +17,9 @@
 #       once), called by the engine's HTTP connector: its throughput next to -i's (issue 13, target 5)
 #   -s  steps of the flow (default 3: charge, reserve, capture); more steps alternate the two participants, e.g.
 #       -s 50 to compare the cost per step of a long saga with a 3-step one (issue 13, target 4); needs -i or -H
+#   -P  the peer in the same run (with -H): after Sagaflow's load, Seata's saga state-machine engine 2.2.0
+#       (embedded, its state log in the same PostgreSQL, bench/peer/SeataPeer.java) drives the same three HTTP
+#       steps against the same participants, CONCURRENCY clients each waiting for its saga's end (issue 13, target 3)
 #   -g  grow first: put GROW finished sagas (copies of the warm-up's, with their events) in the tables before the
 #       measured load, e.g. -g 1000000, to see start and step cost with a million finished sagas present
 #       (issue 13, target 4); needs a warm-up (-w)
@@ -66,10 +69,11 @@ PARTICIPANTS=sample
 RATE=0
 GROW=0
 STEPS=3
+PEER=false
 APP_DIR=engine/target/quarkus-app
 
 usage() { awk 'NR > 1 && /^# What it does/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:r:g:s:bkiHh" opt; do
+while getopts "n:c:w:t:p:e:r:g:s:bkiHPh" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -83,6 +87,7 @@ while getopts "n:c:w:t:p:e:r:g:s:bkiHh" opt; do
     r) RATE=$OPTARG ;;
     g) GROW=$OPTARG ;;
     s) STEPS=$OPTARG ;;
+    P) PEER=true ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
@@ -94,6 +99,7 @@ done
 ((N > 0 && C > 0)) || { echo "bench: -n and -c must be positive" >&2; exit 2; }
 ((STEPS >= 1 && STEPS <= 200)) || { echo "bench: -s must be 1 to 200" >&2; exit 2; }
 ((STEPS == 3)) || [[ $PARTICIPANTS != sample ]] || { echo "bench: -s needs instant participants (-i or -H)" >&2; exit 2; }
+! $PEER || [[ $PARTICIPANTS == instant-http && $STEPS == 3 ]] || { echo "bench: -P needs -H (the peer calls HTTP participants) and the 3-step flow" >&2; exit 2; }
 ((GROW == 0 || WARMUP > 0)) || { echo "bench: -g copies the warm-up's sagas: give a warm-up (-w)" >&2; exit 2; }
 
 rand=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
@@ -219,6 +225,11 @@ if $BUILD || [[ ! -f $engine_jar || ! -f sample-flows/target/sagaflow-sample-flo
    ! compgen -G "sample-flows/target/lib/kafka-clients-*.jar" >/dev/null; then
   say "building (scripts/mvn.sh -q install -DskipTests) ..."
   scripts/mvn.sh -q install -DskipTests >"$run_dir/build.log" 2>&1 || { tail -n 30 "$run_dir/build.log" >&2; die "build failed (log: $run_dir/build.log)"; }
+fi
+if $PEER; then   # the peer's class path (Seata, Spring, the PostgreSQL driver): resolved now, so a miss shows before the run
+  { mvn -B -q -o -f bench/peer/pom.xml dependency:build-classpath -Dmdep.outputFile="$run_dir/peer-classpath" ||
+    mvn -B -q -f bench/peer/pom.xml dependency:build-classpath -Dmdep.outputFile="$run_dir/peer-classpath"; } \
+    >"$run_dir/peer-build.log" 2>&1 || { tail -n 20 "$run_dir/peer-build.log" >&2; die "resolving the peer's class path failed"; }
 fi
 [[ -f $APP_DIR/quarkus-run.jar ]] || die "no engine build in $APP_DIR (quarkus-run.jar missing)"
 if [[ $APP_DIR != engine/target/quarkus-app ]]; then
@@ -636,6 +647,26 @@ idle_threads_line=$(thread_cpu "$run_dir/engine-threads.idle" "$run_dir/engine-t
 
 # --- 6. pgbench, engine and participants stopped --------------------------------------------------------------
 
+peer_line=""
+if $PEER; then
+  # Sagaflow's engine stops first, so the peer has the machine as Sagaflow had it; same database, same participants.
+  stop_pid "$engine_pid" engine 30; engine_pid=""
+  say "peer: Seata's saga state-machine engine 2.2.0, $N sagas (warm-up $WARMUP), $C clients each waiting for its saga's end"
+  peer_rc=0
+  timeout "$TIMEOUT" java -cp "bench/peer/conf:$(cat "$run_dir/peer-classpath")" bench/peer/SeataPeer.java \
+    "jdbc:postgresql://127.0.0.1:5432/$db" "http://127.0.0.1:$http_port" "$N" "$C" "$WARMUP" \
+    >"$run_dir/peer.out" 2>"$run_dir/peer.log" || peer_rc=$?
+  pval() { sed -n "s/^$1=//p" "$run_dir/peer.out"; }
+  if [[ -n $(pval sagas_per_s) ]]; then
+    peer_line="Seata saga engine 2.2.0 (embedded, state log in this PostgreSQL, no coordinator): $(pval succeeded) of $N sagas, $(pval failed) failed; $(pval sagas_per_s) sagas/s with $C clients each waiting for its saga's end; saga p50 $(pval saga_p50_ms) ms, p99 $(pval saga_p99_ms) ms; $(pval cpu_ms_per_saga) ms of CPU per saga in its JVM"
+    peer_ratio="Sagaflow / peer: $(calc '%.2f' "$sagas_per_s / $(pval sagas_per_s)") x the completed sagas/s (issue 13 target 3: >= 3 at equal or better p99); saga p99 $e2e_p99 ms against the peer's $(pval saga_p99_ms) ms"
+  else
+    tail -n 20 "$run_dir/peer.log" >&2
+    peer_line="the peer failed (exit $peer_rc, log ${run_dir#"$root"/}/peer.log)"
+    peer_ratio=""
+  fi
+fi
+
 say "stopping engine and participants; pgbench: single-row jsonb INSERT, 1, 8 and 16 clients, $PGBENCH_SECONDS s each"
 stop_processes
 q "CREATE TABLE bench_pgbench (id bigserial PRIMARY KEY, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())" >/dev/null
@@ -658,7 +689,7 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 {
   echo
   echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
-  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((STEPS != 3)) && echo " -s $STEPS")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((STEPS != 3)) && echo " -s $STEPS")$($PEER && echo " -P")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
   ((GROW > 0)) && echo "  grown          $GROW finished sagas copied in before the load ($grow_s s): $(q "SELECT count(*) FROM saga") sagas, $(q "SELECT count(*) FROM saga_event") events in the tables"
   echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
   echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
@@ -683,6 +714,10 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
   echo "  CPU            $cpu_line"
   echo "  engine threads $threads_line"
   echo "                 in the 5 s pause before the load (% of a core): $idle_threads_line"
+  if $PEER; then
+    echo "  peer           $peer_line"
+    [[ -n $peer_ratio ]] && echo "                 $peer_ratio"
+  fi
   echo "  pgbench        single-row jsonb INSERT per transaction: 1 client $pg1_tps tps ($pg1_lat ms), 8 clients $pg8_tps tps ($pg8_lat ms), 16 clients $pg16_tps tps ($pg16_lat ms)"
   echo "  ratio          $(calc '%.3f' "$sagas_per_s / $pg16_tps") completed 3-step sagas/s per pgbench commit/s at 16 clients (issue 13 target 1: >= 1.0)"
   echo "                 -> at $(calc '%.2f' "$commit_basis") write transactions per saga, that commit rate would carry $(calc '%.0f' "$pg1_tps / $commit_basis") sagas/s (1 client), $(calc '%.0f' "$pg8_tps / $commit_basis") (8 clients)"
