@@ -1,7 +1,7 @@
 /*
  * Load client of bench/run.sh (JDK classes only; run with the JDK's source launcher):
  *
- *   java bench/LoadGenerator.java URL FLOW N CONCURRENCY KEY_PREFIX [TIMEOUT_SECONDS [RATE]]
+ *   java bench/LoadGenerator.java URL FLOW N CONCURRENCY KEY_PREFIX [TIMEOUT_SECONDS [RATE [follow]]]
  *
  * Starts N sagas of FLOW with POST URL/api/sagas from CONCURRENCY threads (each waits for its answer before
  * sending the next start; every start carries Idempotency-Key KEY_PREFIX-<i> and input
@@ -10,6 +10,10 @@
  * stderr); exit 0 when every start answered 201 and every saga ended, 1 when some start failed, 3 on timeout.
  * With RATE > 0, start i is not sent before i / RATE seconds after the first: an even rate of starts (as long as
  * CONCURRENCY threads keep up), e.g. to measure the step overhead at half the peak (issue 13, target 2).
+ * With "follow", each thread, after its start answered 201, reads the saga's event stream
+ * (GET URL/api/sagas/{id}/stream, which ends after SagaCompleted or SagaCompensated) to its end before it starts the
+ * next one: CONCURRENCY clients that each wait for their saga's end, at most CONCURRENCY sagas at once (a closed
+ * loop, how the peer of bench/peer is driven; issue 13, target 3).
  */
 
 import java.net.URI;
@@ -28,7 +32,7 @@ public class LoadGenerator {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: java bench/LoadGenerator.java URL FLOW N CONCURRENCY KEY_PREFIX [TIMEOUT_SECONDS]");
+            System.err.println("usage: java bench/LoadGenerator.java URL FLOW N CONCURRENCY KEY_PREFIX [TIMEOUT_SECONDS [RATE [follow]]]");
             System.exit(2);
         }
         String url = args[0].replaceAll("/+$", "");
@@ -38,6 +42,8 @@ public class LoadGenerator {
         String prefix = args[4];
         long timeoutMs = (args.length > 5 ? Long.parseLong(args[5]) : 900) * 1000;
         double rate = args.length > 6 ? Double.parseDouble(args[6]) : 0;
+        boolean follow = args.length > 7 && args[7].equals("follow");
+        java.util.regex.Pattern idInBody = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -82,6 +88,19 @@ public class LoadGenerator {
                         latencyNanos[i] = System.nanoTime() - t0;
                         if (response.statusCode() == 201) {
                             ok.incrementAndGet();
+                            if (follow) {
+                                java.util.regex.Matcher id = idInBody.matcher(response.body());
+                                if (!id.find()) {
+                                    throw new IllegalStateException("no saga id in " + abbreviate(response.body()));
+                                }
+                                HttpResponse<java.util.stream.Stream<String>> stream = client.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/api/sagas/" + id.group(1) + "/stream"))
+                                                .timeout(Duration.ofSeconds(120)).header("Accept", "text/event-stream")
+                                                .GET().build(), HttpResponse.BodyHandlers.ofLines());
+                                try (java.util.stream.Stream<String> lines = stream.body()) {
+                                    lines.forEach(line -> { });   // to the stream's end: the saga's end
+                                }
+                            }
                         } else {
                             failed.incrementAndGet();
                             failures.add(response.statusCode() + " " + abbreviate(response.body()));

@@ -3,7 +3,7 @@
 # saga completed.
 #
 #   bash bench/run.sh [-n SAGAS] [-c CONCURRENCY] [-w WARMUP] [-t TIMEOUT_S] [-p PGBENCH_S] [-r RATE] [-i | -H]
-#                      [-g GROW] [-b] [-k] [-e APP_DIR]
+#                      [-s STEPS] [-f] [-P] [-g GROW] [-b] [-k] [-e APP_DIR]
 #
 #   -n  sagas measured (default 2000)              -c  starts in flight at once (default 32)
 #   -w  warm-up sagas, not measured (default 300)  -t  give up after this many seconds of load (default 900)
@@ -17,6 +17,8 @@
 #       once), called by the engine's HTTP connector: its throughput next to -i's (issue 13, target 5)
 #   -s  steps of the flow (default 3: charge, reserve, capture); more steps alternate the two participants, e.g.
 #       -s 50 to compare the cost per step of a long saga with a 3-step one (issue 13, target 4); needs -i or -H
+#   -f  follow: each of the CONCURRENCY clients of the measured load reads its saga's event stream to the end before
+#       it starts the next (a closed loop: at most CONCURRENCY sagas at once, as the peer's clients of -P are driven)
 #   -P  the peer in the same run (with -H): after Sagaflow's load, Seata's saga state-machine engine 2.2.0
 #       (embedded, its state log in the same PostgreSQL, bench/peer/SeataPeer.java) drives the same three HTTP
 #       steps against the same participants, CONCURRENCY clients each waiting for its saga's end (issue 13, target 3)
@@ -70,10 +72,11 @@ RATE=0
 GROW=0
 STEPS=3
 PEER=false
+FOLLOW=false
 APP_DIR=engine/target/quarkus-app
 
 usage() { awk 'NR > 1 && /^# What it does/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:r:g:s:bkiHPh" opt; do
+while getopts "n:c:w:t:p:e:r:g:s:bkiHPfh" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -88,6 +91,7 @@ while getopts "n:c:w:t:p:e:r:g:s:bkiHPh" opt; do
     g) GROW=$OPTARG ;;
     s) STEPS=$OPTARG ;;
     P) PEER=true ;;
+    f) FOLLOW=true ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
@@ -364,9 +368,9 @@ until grep -q '^bench participants:' "$run_dir/participants.log" 2>/dev/null; do
 done
 say "participants ready"
 
-load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT [RATE]; in the background + wait, so that a signal is handled at once
+load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT [RATE [follow]]; in the background + wait, so that a signal is handled at once
   local rc=0
-  java bench/LoadGenerator.java "$url" "$flow" "$1" "$2" "$3" "$4" "${6:-0}" >"$5" &
+  java bench/LoadGenerator.java "$url" "$flow" "$1" "$2" "$3" "$4" "${6:-0}" "${7:-}" >"$5" &
   load_pid=$!
   wait "$load_pid" || rc=$?
   load_pid=""
@@ -500,9 +504,9 @@ thread_ticks "$engine_pid" >"$run_dir/engine-threads.before"
 ) >"$run_dir/pg-samples.txt" &
 sampler_pid=$!
 
-say "load: $N sagas, $C starts in flight"
+say "load: $N sagas, $C $($FOLLOW && echo "clients each following its saga to the end" || echo "starts in flight")"
 load_rc=0
-load "$N" "$C" "load-$rand" "$TIMEOUT" "$run_dir/load.out" "$RATE" || load_rc=$?
+load "$N" "$C" "load-$rand" "$TIMEOUT" "$run_dir/load.out" "$RATE" "$($FOLLOW && echo follow)" || load_rc=$?
 kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
 sleep 2   # backends report their statistics at most once a second
 read -r _ s2_commit s2_rollback s2_lsn <<<"$(snapshot)"
@@ -689,7 +693,7 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
 {
   echo
   echo "Sagaflow bench $rand, $(date '+%Y-%m-%d %H:%M:%S'), $(nproc) cores (load average at start $loadavg_start), engine jar $jar_info"
-  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((STEPS != 3)) && echo " -s $STEPS")$($PEER && echo " -P")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
+  echo "  command        bash bench/run.sh -n $N -c $C -w $WARMUP$([[ $PARTICIPANTS == instant ]] && echo " -i")$([[ $PARTICIPANTS == instant-http ]] && echo " -H")$( ((GROW > 0)) && echo " -g $GROW")$( ((STEPS != 3)) && echo " -s $STEPS")$($PEER && echo " -P")$($FOLLOW && echo " -f")$( ((RATE > 0)) && echo " -r $RATE")$([[ $APP_DIR == engine/target/quarkus-app ]] || echo " -e $APP_DIR")"
   ((GROW > 0)) && echo "  grown          $GROW finished sagas copied in before the load ($grow_s s): $(q "SELECT count(*) FROM saga") sagas, $(q "SELECT count(*) FROM saga_event") events in the tables"
   echo "  sagas          $N started ($(val starts_ok) answered 201, $(val starts_failed) failed), $statuses"
   echo "  throughput     $sagas_per_s sagas/s  ($completed completed in $wall_s s, first start -> last saga.updated_at)"
