@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -29,6 +30,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 @ApplicationScoped
 public class KafkaClients {
+
+    /** How long a topic this node just created may stay unknown to the broker's metadata. */
+    static final java.time.Duration TOPIC_VISIBLE_WAIT = java.time.Duration.ofSeconds(10);
 
     private final SagaflowConfig config;
     private final Map<String, String> installation;
@@ -143,13 +147,25 @@ public class KafkaClients {
         }
     }
 
-    /** The number of partitions of an existing topic. */
+    /**
+     * The number of partitions of an existing topic. A topic created a moment ago may not be known to the broker's
+     * metadata yet (seen on a fresh broker: "This server does not host this topic-partition"), so that answer is
+     * asked again for up to {@link #TOPIC_VISIBLE_WAIT}.
+     */
     public int partitions(String topic) {
         Properties a = base();
+        long giveUp = System.nanoTime() + TOPIC_VISIBLE_WAIT.toNanos();
         try (Admin admin = Admin.create(a)) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+            while (true) {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > giveUp) {
+                        throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+                    }
+                    Thread.sleep(100);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
