@@ -387,7 +387,19 @@ public interface SagaflowConfig {
         @WithDefault("sagaflow_outbox")
         String publication();
 
-        /** How often Debezium polls its change queue; the default 500 ms of Debezium adds half a second per step. */
+        /**
+         * Whether the node that leads the relay sends the saga commands it decides itself, right after the commit,
+         * the relay publishing only what such a send did not get acknowledged (ARCHITECTURE.md, "Direct sends");
+         * false: every record waits for the relay (one WAL decoding and Debezium poll later).
+         */
+        @WithDefault("true")
+        boolean directSend();
+
+        /**
+         * How long a change waits in Debezium's queue for a batch to fill (Debezium's poll.interval.ms): the floor of
+         * the relay's latency. Debezium spins for the last millisecond of every interval, so an idle relay costs about
+         * 1 ms / interval of a core; its default 500 ms would add half a second per relayed record.
+         */
         @WithDefault("10ms")
         Duration pollInterval();
 

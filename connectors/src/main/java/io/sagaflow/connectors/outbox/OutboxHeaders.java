@@ -15,6 +15,12 @@ final class OutboxHeaders {
     record Placement(String column, String header) {
     }
 
+    /** The header the EventRouter itself adds: the row's {@code id} (the same value as {@code sagaflow-message-id}). */
+    static final String EVENT_ID = "id";
+
+    /** Prefix of the headers Debezium adds about itself (connector name, run id, task id): not published. */
+    static final String DEBEZIUM_CONTEXT = "__debezium.";
+
     /** Every placement, in the order the router adds the headers. */
     static final List<Placement> PLACEMENTS = List.of(
             new Placement("aggregateid", KafkaHeader.SAGA_ID),

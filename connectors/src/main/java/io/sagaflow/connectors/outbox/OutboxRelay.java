@@ -70,6 +70,13 @@ public class OutboxRelay {
     private final JdbcTarget db;
     private final Clock clock;
     private final Counter relayed;
+    private final Counter sentDirectly;
+    private final Counter sentDifferently;
+    private final DirectSends direct = new DirectSends(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sagaflow-direct-send");
+        t.setDaemon(true);
+        return t;
+    }));
     private final Timer batchTime;
     private final List<PublishedListener> listeners;
     private final UntilAccepted untilAcknowledged = new UntilAccepted(SINK_RETRY, () -> this.running,
@@ -92,6 +99,8 @@ public class OutboxRelay {
         this.clock = clock;
         this.db = JdbcTarget.parse(jdbcUrl, user, password.orElse(""));
         this.relayed = metrics.counter("sagaflow.outbox.relayed");
+        this.sentDirectly = metrics.counter("sagaflow.outbox.direct", "result", "sent");
+        this.sentDifferently = metrics.counter("sagaflow.outbox.direct", "result", "different");
         this.batchTime = metrics.timer("sagaflow.outbox.batch");
     }
 
@@ -115,10 +124,14 @@ public class OutboxRelay {
                     public void starting() {
                         LOG.infof("outbox relay started: slot %s, publication %s -> Kafka %s", config.relay().slot(),
                                 config.relay().publication(), config.kafka().bootstrapServers());
+                        if (config.relay().directSend()) {
+                            direct.open(producer);
+                        }
                     }
 
                     @Override
                     public void failed(String message, Throwable error, Duration restartIn) {
+                        direct.close();
                         LOG.warnf(error, "outbox relay stopped (%s); restarting in %d ms", message, restartIn.toMillis());
                     }
                 }));
@@ -136,6 +149,7 @@ public class OutboxRelay {
 
                     @Override
                     public void lost() {
+                        direct.close();
                         runner.stop();
                     }
                 });
@@ -152,9 +166,19 @@ public class OutboxRelay {
             return;
         }
         running = false;
+        direct.close();
         leadership.stop(Duration.ofSeconds(10));
         runner.close();
         producer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * A batch of direct sends for one transaction that writes outbox rows ({@link DirectSends}): records sent right
+     * after the commit by this node, which leads the relay; {@link DirectSends.Batch#NONE} on any other node, or
+     * while the relay is not streaming, or with {@code sagaflow.relay.direct-send=false}.
+     */
+    public DirectSends.Batch directBatch() {
+        return running && leader() && runner.state() == CdcRunner.State.RUNNING ? direct.batch() : DirectSends.Batch.NONE;
     }
 
     /** True while this node is the relay leader and Debezium runs (or restarts after losing the database). */
@@ -196,7 +220,11 @@ public class OutboxRelay {
             SourceRecord r = change.value();
             if (r.topic() != null && r.value() != null) {
                 ProducerRecord<byte[], byte[]> record = toKafka(r);
-                out.add(record);
+                switch (direct.relayed(record, DirectSends.WAIT)) {
+                    case RELAY -> out.add(record);
+                    case SENT -> sentDirectly.increment();
+                    case SENT_DIFFERENT -> sentDifferently.increment();
+                }
                 published.add(new PublishedListener.Published(header(record, KafkaHeader.MESSAGE_ID),
                         header(record, KafkaHeader.KIND), record.topic()));
             }
@@ -238,7 +266,7 @@ public class OutboxRelay {
         byte[] value = r.value().toString().getBytes(StandardCharsets.UTF_8);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(r.topic(), key, value);
         for (Header h : r.headers()) {
-            if (h.value() != null) {
+            if (h.value() != null && !h.key().startsWith(OutboxHeaders.DEBEZIUM_CONTEXT)) {
                 record.headers().add(h.key(), h.value().toString().getBytes(StandardCharsets.UTF_8));
             }
         }

@@ -29,6 +29,11 @@ class OutboxRelayConfigTest {
         }
 
         @Override
+        public boolean directSend() {
+            return true;
+        }
+
+        @Override
         public Duration pollInterval() {
             return Duration.ofMillis(10);
         }

@@ -1,12 +1,16 @@
 package io.sagaflow.engine.outbox;
 
+import io.sagaflow.connectors.outbox.DirectSends;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes records for Kafka into the transactional outbox, inside the caller's transaction: every producer in the
@@ -74,6 +78,29 @@ public final class Outbox {
         public Row withHttpProtection(Optional<String> protection) {
             return new Row(id, topic, key, type, payload, step, kind, idempotencyKey, replyTo, httpUrl, httpTimeoutMs,
                     traceparent, protection);
+        }
+
+        /**
+         * The Kafka record the relay publishes for this row ({@code connectors.outbox.DirectSends#record}), for the
+         * writer that sends it itself right after its commit; empty for a row without payload (the relay skips those).
+         */
+        public Optional<ProducerRecord<byte[], byte[]>> record() {
+            if (payload.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Object> columns = new HashMap<>();
+            columns.put("aggregateid", key);
+            columns.put("type", type);
+            columns.put("id", id);
+            columns.put("step", step);
+            columns.put("kind", kind);
+            columns.put("idempotency_key", idempotencyKey);
+            columns.put("reply_to", replyTo);
+            columns.put("http_url", httpUrl.orElse(null));
+            columns.put("http_timeout_ms", httpTimeoutMs.orElse(null));
+            columns.put("http_protection", httpProtection.orElse(null));
+            columns.put("traceparent", traceparent.orElse(null));
+            return Optional.of(DirectSends.record(topic, key, payload.get(), columns));
         }
 
         /** A record that is not a command: no reply expected, no HTTP target. */

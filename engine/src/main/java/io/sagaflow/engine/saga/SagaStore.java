@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.function.BiPredicate;
 import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sagaflow.connectors.outbox.DirectSends;
+import io.sagaflow.connectors.outbox.OutboxRelay;
 import io.sagaflow.engine.outbox.Outbox;
 import io.sagaflow.engine.saga.RecordedEvent;
 import io.sagaflow.engine.saga.SagaDecider;
@@ -67,9 +69,11 @@ public class SagaStore {
     private final MeterRegistry metrics;
     private final StateCache cache;
     private final SagaTracing tracing;
+    private final OutboxRelay relay;
 
     public SagaStore(Pool pool, FlowRegistry flows, SagaflowConfig config, ObjectMapper json, Clock clock,
-                     DeadLetterStore deadLetters, MeterRegistry metrics, SagaTracing tracing) {
+                     DeadLetterStore deadLetters, MeterRegistry metrics, SagaTracing tracing, OutboxRelay relay) {
+        this.relay = relay;
         this.metrics = metrics;
         this.tracing = tracing;
         this.pool = pool;
@@ -102,7 +106,8 @@ public class SagaStore {
             SagaState started = writes.add(flow, empty, d, trace);
             String requestSha = IdempotentCreate.fingerprint(json,
                     json.createObjectNode().put("flow", flowName).set("input", input));
-            return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO saga (id, flow, flow_version, status, "
+            DirectSends.Batch direct = relay.directBatch();
+            return afterCommit(direct, pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO saga (id, flow, flow_version, status, "
                                     + "input, idempotency_key, request_sha256, created_at, updated_at, output, error, steps, "
                                     + "last_seq, traceparent) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $8, "
                                     + "$9::text::jsonb, $10, $11::text::jsonb, $12, $13) "
@@ -115,7 +120,7 @@ public class SagaStore {
                                     .addValue(started.error().orElse(null)).addValue(stepsJson(started))
                                     .addValue(started.seq()).addValue(tracing.traceparent(trace).orElse(null)))
                             .chain(inserted -> IdempotentCreate.settle(conn, "saga", "sagaId", id, inserted, idempotencyKey,
-                                    requestSha, () -> writes.flush(conn, false))))
+                                    requestSha, () -> writes.flush(conn, false, direct)))))
                     .invoke(created -> {
                         if (created instanceof Creation.Created) {
                             cache.committed(started);
@@ -169,7 +174,8 @@ public class SagaStore {
      */
     public Uni<List<Applied>> applyAll(List<Work> work) {
         List<Applied> results = new ArrayList<>();
-        return pool.withTransaction(conn -> applyAllIn(conn, work, results))
+        DirectSends.Batch direct = relay.directBatch();
+        return afterCommit(direct, pool.withTransaction(conn -> applyAllIn(conn, work, results, direct)))
                 .invoke(ignored -> results.forEach(a -> a.state().ifPresent(cache::committed)))
                 .map(ignored -> results);
     }
@@ -177,10 +183,25 @@ public class SagaStore {
     /** Applies an input to a saga inside the caller's transaction (e.g. a dead-letter redrive). */
     public Uni<Applied> applyIn(SqlConnection conn, UUID sagaId, Function<Instant, SagaInput> input) {
         List<Applied> results = new ArrayList<>();
-        return applyAllIn(conn, List.of(new Work(sagaId, input)), results).map(ignored -> results.get(0));
+        return applyAllIn(conn, List.of(new Work(sagaId, input)), results, DirectSends.Batch.NONE)
+                .map(ignored -> results.get(0));
     }
 
-    private Uni<Void> applyAllIn(SqlConnection conn, List<Work> work, List<Applied> results) {
+    /**
+     * {@code transaction}, telling {@code direct} how it ended: the commands it reserved are sent by this node right
+     * after the commit, or left to the relay when the transaction failed (or its outcome is unknown).
+     */
+    private static <T> Uni<T> afterCommit(DirectSends.Batch direct, Uni<T> transaction) {
+        return transaction.onItemOrFailure().invoke((item, failure) -> {
+            if (failure == null) {
+                direct.committed();
+            } else {
+                direct.abandoned();
+            }
+        });
+    }
+
+    private Uni<Void> applyAllIn(SqlConnection conn, List<Work> work, List<Applied> results, DirectSends.Batch direct) {
         List<Work> ordered = new ArrayList<>(work);
         ordered.sort(java.util.Comparator.comparing(Work::sagaId));   // stable: one saga's inputs keep their order
         UUID[] ids = ordered.stream().map(Work::sagaId).distinct().toArray(UUID[]::new);
@@ -216,7 +237,7 @@ public class SagaStore {
                         states.put(w.sagaId(), after);
                         results.add(new Applied(Optional.of(after), d));
                     }
-                    return writes.flush(conn, true);
+                    return writes.flush(conn, true, direct);
                 }));
     }
 
@@ -272,7 +293,8 @@ public class SagaStore {
     public Uni<Integer> fireDueTimers(int limit, BiPredicate<UUID, Instant> hadAChance) {
         Instant now = clock.instant();
         Instant deferUntil = now.minus(config.timers().timeoutDeferralMax());
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT DISTINCT saga_id FROM (SELECT saga_id FROM "
+        DirectSends.Batch direct = relay.directBatch();
+        return afterCommit(direct, pool.withTransaction(conn -> conn.preparedQuery("SELECT DISTINCT saga_id FROM (SELECT saga_id FROM "
                                 + "saga_timer WHERE due_at <= $1 ORDER BY due_at LIMIT $2) due")
                         .execute(Tuple.of(SqlValues.at(now), limit))
                         .chain(due -> {
@@ -287,14 +309,14 @@ public class SagaStore {
                                         List<UUID> mine = new ArrayList<>();
                                         locked.forEach(r -> mine.add(r.getUUID("id")));
                                         return mine.isEmpty() ? Uni.createFrom().item(0)
-                                                : fireTimersOf(conn, mine, now, deferUntil, hadAChance);
+                                                : fireTimersOf(conn, mine, now, deferUntil, hadAChance, direct);
                                     });
-                        }));
+                        })));
     }
 
     /** Deletes and applies the due timers of sagas this transaction has locked. */
     private Uni<Integer> fireTimersOf(SqlConnection conn, List<UUID> sagaIds, Instant now, Instant deferUntil,
-                                      BiPredicate<UUID, Instant> hadAChance) {
+                                      BiPredicate<UUID, Instant> hadAChance, DirectSends.Batch direct) {
         return conn.preparedQuery("DELETE FROM saga_timer WHERE saga_id = ANY($1) AND due_at <= $2 "
                         + "RETURNING saga_id, type, step, kind, run, attempt, due_at, deferred_from")
                 .execute(Tuple.tuple().addArrayOfUUID(sagaIds.toArray(UUID[]::new)).addValue(SqlValues.at(now)))
@@ -326,7 +348,7 @@ public class SagaStore {
                         return chain.map(ignored -> 0);
                     }
                     List<Applied> results = new ArrayList<>();
-                    return chain.chain(() -> applyAllIn(conn, work, results)).map(ignored -> work.size());
+                    return chain.chain(() -> applyAllIn(conn, work, results, direct)).map(ignored -> work.size());
                 });
     }
 
@@ -399,8 +421,12 @@ public class SagaStore {
         /**
          * Sends everything on {@code conn}, pipelined (the statements are independent of each other: their rows are
          * disjoint). {@code updateProjections} false when the saga rows were just inserted with their projection.
+         * The outbox rows are reserved with {@code direct} first, before anything can commit.
          */
-        Uni<Void> flush(SqlConnection conn, boolean updateProjections) {
+        Uni<Void> flush(SqlConnection conn, boolean updateProjections, DirectSends.Batch direct) {
+            if (!outbox.isEmpty()) {
+                direct.reserve(outbox.stream().flatMap(r -> r.record().stream()).toList());
+            }
             List<Uni<?>> statements = new ArrayList<>();
             if (!events.isEmpty()) {
                 statements.add(conn.preparedQuery("INSERT INTO saga_event (saga_id, seq, type, data, recorded_at) "
