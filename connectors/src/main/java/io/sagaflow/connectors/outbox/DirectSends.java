@@ -183,7 +183,10 @@ public final class DirectSends {
 
         @Override
         public void abandoned() {
-            mine.forEach(Reserved::giveUp);
+            for (Reserved r : mine) {
+                r.giveUp();
+                reserved.remove(DirectSends.header(r.record, KafkaHeader.MESSAGE_ID), r);   // a retry may hold the id now
+            }
         }
     }
 

@@ -67,6 +67,23 @@ class DirectSendsTest {
     }
 
     @Test
+    void aRetriedTransactionKeepsItsReservationWhenTheFailedAttemptIsAbandonedLate() throws Exception {
+        // Message ids are derived from the saga, step and attempt: a retried batch reserves the same ids again.
+        MockProducer<byte[], byte[]> kafka = producer(true);
+        direct.open(kafka);
+        UUID id = UUID.randomUUID();
+        DirectSends.Batch failed = direct.batch();
+        failed.reserve(List.of(command(id, "{}")));
+        DirectSends.Batch retry = direct.batch();
+        retry.reserve(List.of(command(id, "{}")));
+        failed.abandoned();
+        retry.committed();
+
+        assertThat(direct.relayed(command(id, "{}"), Duration.ofSeconds(5))).isEqualTo(DirectSends.Outcome.SENT);
+        assertThat(kafka.history()).hasSize(1);
+    }
+
+    @Test
     void aSendKafkaRefusedIsPublishedByTheRelay() throws Exception {
         MockProducer<byte[], byte[]> kafka = producer(false);
         direct.open(kafka);
