@@ -616,7 +616,9 @@ relayed=$(mdelta sagaflow_outbox_relayed_total)
 replies_applied=$(mdelta sagaflow_replies_total 'result="applied"')
 replies_ignored=$(mdelta sagaflow_replies_total 'result="ignored"')
 timers_fired=$(mdelta sagaflow_timers_fired_total)
-relay_line="$(calc '%.0f' "$relayed") records in $(calc '%.0f' "$batches") batches ($(calc '%.1f' "$relayed / ($batches > 0 ? $batches : 1)") records/batch), Kafka send+ack $(calc '%.1f' "$batch_sum * 1000 / ($batches > 0 ? $batches : 1)") ms avg per batch (max $batch_max_ms ms), relay busy $(calc '%.0f' "100 * $batch_sum / ($wall_s > 0 ? $wall_s : 1)")% of the wall time"
+direct_sent=$(mdelta sagaflow_outbox_direct_total 'result="sent"')
+direct_different=$(mdelta sagaflow_outbox_direct_total 'result="different"')
+relay_line="$(calc '%.0f' "$direct_sent") records sent directly by the deciding node ($(calc '%.0f' "$direct_different") differing from the relay's), $(calc '%.0f' "$relayed") published by the relay; $(calc '%.0f' "$batches") relay batches, $(calc '%.1f' "$batch_sum * 1000 / ($batches > 0 ? $batches : 1)") ms avg per batch (Kafka send+ack, or waiting for a direct send; max $batch_max_ms ms), relay busy $(calc '%.0f' "100 * $batch_sum / ($wall_s > 0 ? $wall_s : 1)")% of the wall time"
 
 lag_line=$(awk -v a="$first_start_ms" -v b="${last_ms:-0}" '$1 >= a && $1 <= b && $2 >= 0 && $3 >= 0 {
     n++; c += $2; r += $3; if ($2 > cm) cm = $2; if ($3 > rm) rm = $3 }
@@ -705,7 +707,8 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
     ((STEPS <= 5)) || [[ $s == "all steps" ]] || continue
     printf '                 %-10s %6s %17s %17s %17s %17s\n' "$s" "$cnt" "$t50/$t99" "${r50:--}/${r99:--}" "${p50:--}/${p99:--}" "${e50:--}/${e99:--}"
   done <<<"$steps"
-  echo "                 relay = decision -> command produced to Kafka (commit, WAL decoding, Debezium poll, send);"
+  echo "                 relay = decision -> command produced to Kafka (commit and the direct send; with direct sends off or"
+  echo "                 a send that failed: commit, WAL decoding, Debezium poll, the relay's send);"
   echo "                 participant = command produced -> reply produced; engine = reply produced -> next decision"
   echo "  saga latency   p50 $e2e_p50 ms, p99 $e2e_p99 ms, max $e2e_max ms  (saga.created_at -> updated_at, COMPLETED)"
   echo "  commits/saga   $commits_per_saga  (xact_commit delta of the bench database / $N: $raw_commits commits, $rollbacks rollbacks; idle engine: $idle_rate commits/s; $polls list polls)"
