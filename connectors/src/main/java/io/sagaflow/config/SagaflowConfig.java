@@ -390,9 +390,11 @@ public interface SagaflowConfig {
         /**
          * Whether the node that leads the relay sends the saga commands it decides itself, right after the commit,
          * the relay publishing only what such a send did not get acknowledged (ARCHITECTURE.md, "Direct sends");
-         * false: every record waits for the relay (one WAL decoding and Debezium poll later).
+         * false: every record waits for the relay (one WAL decoding and Debezium poll later). Off by default: it
+         * halves a step's latency at light load but, measured on 2 cores at ~half the peak load, made it worse
+         * (docs/performance.md, "Direct sends"), for a reason not found yet.
          */
-        @WithDefault("true")
+        @WithDefault("false")
         boolean directSend();
 
         /**

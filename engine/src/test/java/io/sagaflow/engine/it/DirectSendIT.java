@@ -30,12 +30,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The node that leads the relay sends the commands it decides right after its commit (ARCHITECTURE.md, "Direct
- * sends"); the relay, reading the same rows from the WAL, publishes only what was not sent that way. What a user
+ * With {@code sagaflow.relay.direct-send=true}, the node that leads the relay sends the commands it decides right
+ * after its commit (ARCHITECTURE.md, "Direct sends"); the relay, reading the same rows from the WAL, publishes only what was not sent that way. What a user
  * sees: sagas end as before, every command reaches its participant once, and the record sent is the one the relay
  * would have sent (the relay compares the two for every row it skips).
  */
 @QuarkusTest
+@io.quarkus.test.junit.TestProfile(DirectSendProfile.class)
 @QuarkusTestResource(SagaflowStack.class)
 class DirectSendIT {
 
