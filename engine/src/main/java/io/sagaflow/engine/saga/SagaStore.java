@@ -424,7 +424,7 @@ public class SagaStore {
          * The outbox rows are reserved with {@code direct} first, before anything can commit.
          */
         Uni<Void> flush(SqlConnection conn, boolean updateProjections, DirectSends.Batch direct) {
-            if (!outbox.isEmpty()) {
+            if (!outbox.isEmpty() && direct != DirectSends.Batch.NONE) {
                 direct.reserve(outbox.stream().flatMap(r -> r.record().stream()).toList());
             }
             List<Uni<?>> statements = new ArrayList<>();
