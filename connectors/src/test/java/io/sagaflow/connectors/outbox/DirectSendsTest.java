@@ -91,9 +91,7 @@ class DirectSendsTest {
         DirectSends.Batch batch = direct.batch();
         batch.reserve(List.of(command(id, "{}")));
         batch.committed();
-        for (int i = 0; i < 500 && kafka.history().isEmpty(); i++) {
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> kafka.history().size() == 1);
         kafka.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
 
         assertThat(direct.relayed(command(id, "{}"), Duration.ofSeconds(5))).isEqualTo(DirectSends.Outcome.RELAY);
