@@ -439,6 +439,14 @@ public interface SagaflowConfig {
         int consumers();
 
         /**
+         * Batches a reply consumer keeps in flight: while one batch's transaction runs, the consumer polls the next
+         * and starts it, and commits offsets only for the batches that ended, in order. 1 applies a poll, commits its
+         * offset and only then polls again.
+         */
+        @WithDefault("2")
+        int inFlight();
+
+        /**
          * States of running sagas this node keeps after committing them, so a reply does not replay the saga's history
          * (checked against the saga row's {@code last_seq} under its lock: never stale). 0 turns it off.
          */

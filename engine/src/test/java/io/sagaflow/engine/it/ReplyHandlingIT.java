@@ -25,9 +25,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +97,61 @@ class ReplyHandlingIT {
         assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("duplicate reply"))
                 .anySatisfy(r -> assertThat(r).startsWith("duplicate reply: attempt 1"));
         given().get("/api/sagas/" + ghost).then().statusCode(404);
+    }
+
+    @Test
+    void aBurstOfRepliesToOneSagaOverSeveralBatchesInFlightIsAppliedOnceEachAndCommitted() throws Exception {
+        String id = start("order-checkout", "{\"orderId\":\"r-3\"}");
+        assertThat(awaitEnd(id).getString("status")).isEqualTo("COMPLETED");
+        int eventsBefore = Api.eventTypes(id).size();
+        UUID duplicated = SagaDecider.messageId(UUID.fromString(id), "create-order", CommandKind.ACTION, 1, 1);
+
+        // 150 replies at once: polls split into batches of 32 (sagaflow.replies.batch-size), all on this saga, so each
+        // batch waits for the one in flight before it
+        int burst = 150;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                ProducerRecord<String, String> record = new ProducerRecord<>("sagaflow.replies", id, "{\"n\":" + i + "}");
+                reply(id, duplicated, "create-order", "action", "SUCCESS")
+                        .forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                sent.add(producer.send(record));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        }
+
+        // each applied once (a ReplyIgnored apiece, none lost, none twice), the saga unchanged
+        await().atMost(Duration.ofSeconds(60)).until(() -> Api.eventTypes(id).size() >= eventsBefore + burst);
+        List<String> types = Api.eventTypes(id);
+        assertThat(types).hasSize(eventsBefore + burst);
+        assertThat(types.subList(eventsBefore, types.size())).containsOnly("ReplyIgnored");
+        assertThat(given().get("/api/sagas/" + id).then().extract().jsonPath().getString("status")).isEqualTo("COMPLETED");
+
+        // and the engine's offsets reach the end of the reply topic: nothing is left to be read again
+        String group = ConfigProvider.getConfig().getOptionalValue("sagaflow.replies.group", String.class).orElse("sagaflow-engine");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            var partitions = admin.describeTopics(List.of("sagaflow.replies")).allTopicNames().get().get("sagaflow.replies")
+                    .partitions().stream().map(i -> new TopicPartition("sagaflow.replies", i.partition())).toList();
+            Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+            admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<TopicPartition, Long> committed = new java.util.HashMap<>();
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                        .forEach((tp, o) -> committed.put(tp, o == null ? 0L : o.offset()));
+                ends.forEach((tp, end) -> assertThat(committed.getOrDefault(tp, 0L)).as("committed offset of %s", tp)
+                        .isGreaterThanOrEqualTo(end));
+            });
+        }
+    }
+
+    private static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
     @Test

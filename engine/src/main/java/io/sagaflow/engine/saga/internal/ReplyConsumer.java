@@ -1,8 +1,5 @@
 package io.sagaflow.engine.saga.internal;
 
-import io.sagaflow.engine.internal.Transient;
-import io.sagaflow.loops.Supervisor;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,25 +10,41 @@ import io.sagaflow.connectors.tracing.SagaLogContext;
 import io.sagaflow.engine.deadletter.DeadLetterSource;
 import io.sagaflow.engine.deadletter.DeadLetterStore;
 import io.sagaflow.engine.deadletter.NewDeadLetter;
-import io.vertx.mutiny.sqlclient.Pool;
-import java.util.Map;
+import io.sagaflow.engine.internal.Transient;
 import io.sagaflow.engine.saga.SagaStore;
+import io.sagaflow.loops.Supervisor;
 import io.sagaflow.wire.KafkaHeader;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
- * Applies participants' replies, a poll at a time (one set-based transaction per batch); the partition's offset is
- * committed only after the replies of a poll are all in the event store, so a crash re-reads them and the core
+ * Applies participants' replies in set-based transactions of a batch each, the next poll's batches starting while
+ * earlier ones still commit ({@code sagaflow.replies.in-flight}); a partition's offset is committed only after the
+ * replies before it are all in the event store, so a crash re-reads them and the core
  * rejects the ones already applied (the message id's fate is in the saga's state). A reply that cannot be
  * read, or keeps failing to apply, goes to the dead-letter store (source REPLY) and its partition moves on; a
  * database failure is retried, never skipped.
@@ -128,62 +141,156 @@ public class ReplyConsumer {
 
     private void run(Worker worker, java.util.function.BooleanSupplier supervised) {
         KafkaConsumer<byte[], byte[]> consumer = worker.consumer;
+        Pipeline pipeline = new Pipeline(consumer, Math.max(1, config.replies().inFlight()));
         try {
-            consumer.subscribe(List.of(config.replies().topic()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            consumer.subscribe(List.of(config.replies().topic()), new ConsumerRebalanceListener() {
                 @Override
-                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     worker.assigned = List.of();
+                    pipeline.drain();   // what is in flight ends, and is committed, while the partitions are ours
                 }
 
                 @Override
-                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     worker.assigned = consumer.assignment().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
                 }
             });
             while (supervised.getAsBoolean()) {
-                var records = consumer.poll(Duration.ofMillis(200));
+                pipeline.awaitRoom();
+                var records = consumer.poll(pipeline.isEmpty() ? IDLE_POLL : IN_FLIGHT_POLL);
                 if (records.isEmpty()) {
+                    pipeline.commitEnded();
                     continue;
                 }
-                List<Polled> replies = new java.util.ArrayList<>();
+                List<Polled> replies = new ArrayList<>();
+                Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     parse(record).map(reply -> new Polled(record, reply)).ifPresentOrElse(replies::add,
                             () -> metrics.counter("sagaflow.replies", "result", "unreadable").increment());
+                    next.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
                 }
-                // Bounded batches: every command a batch decides waits for the batch's commit.
+                // Bounded batches: every command a batch decides waits for the batch's commit. The poll's offsets
+                // ride on its last batch: committed once it and every batch before it ended.
                 int size = config.replies().batchSize();
-                for (int from = 0; from < replies.size(); from += size) {
-                    List<Polled> batch = replies.subList(from, Math.min(replies.size(), from + size));
-                    if (!applyAsOneBatch(batch)) {
-                        // Something in the batch failed: apply one by one, so a failing reply is retried alone.
-                        batch.forEach(this::applyUntilStored);
-                    }
-                }
-                if (!running || !supervised.getAsBoolean()) {
-                    break;   // stopping: a reply given up on mid-retry must be read again, so no commit
-                }
-                consumer.commitSync();
+                int from = 0;
+                do {
+                    int to = Math.min(replies.size(), from + size);
+                    pipeline.start(replies.subList(from, to), to == replies.size() ? next : Map.of());
+                    from = to;
+                } while (from < replies.size());
             }
         } catch (WakeupException e) {
             if (supervised.getAsBoolean()) {
                 throw e;
             }
+        } finally {
+            pipeline.awaitAll();   // no transaction of this consumer outlives it; what ended here is read again
         }
     }
 
-    /** One transaction for the whole poll; false when it failed (nothing of it was written). */
-    private boolean applyAsOneBatch(List<Polled> replies) {
-        if (replies.isEmpty()) {
-            return true;
+    /** How long a consumer with nothing in flight waits for replies. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** How long a consumer with batches in flight waits for replies before it looks at how they ended. */
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(10);
+
+    /**
+     * One consumer's batches in flight, oldest first: a batch's transaction starts while earlier ones still run (up
+     * to {@code depth} at a time), unless it shares a saga with one of them (then it waits for that one). Offsets are committed for the batches that ended, in poll order, never
+     * past one that did not: a crash re-reads those, and the core rejects a reply already applied.
+     */
+    private final class Pipeline {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final int depth;
+        private final ArrayDeque<InFlight> batches = new ArrayDeque<>();
+
+        Pipeline(KafkaConsumer<byte[], byte[]> consumer, int depth) {
+            this.consumer = consumer;
+            this.depth = depth;
         }
+
+        boolean isEmpty() {
+            return batches.isEmpty();
+        }
+
+        /**
+         * Starts a batch's transaction, after waiting for room and for every batch in flight that holds a reply to
+         * one of its sagas (one saga's replies are applied in the order of its partition); {@code offsets} are
+         * committed once it ended.
+         */
+        void start(List<Polled> replies, Map<TopicPartition, OffsetAndMetadata> offsets) {
+            Set<UUID> sagas = new HashSet<>();
+            replies.forEach(r -> sagas.add(r.reply().sagaId()));
+            batches.stream().filter(b -> !Collections.disjoint(b.sagas(), sagas)).forEach(ReplyConsumer::awaitEnd);
+            awaitRoom();
+            CompletableFuture<List<SagaStore.Applied>> applied = replies.isEmpty()
+                    ? CompletableFuture.completedFuture(List.of())
+                    : store.applyAll(replies.stream().map(ReplyConsumer::work).toList())
+                            .ifNoItem().after(BATCH_TIMEOUT).fail()
+                            .subscribeAsCompletionStage();
+            batches.add(new InFlight(List.copyOf(replies), sagas, offsets, applied));
+        }
+
+        /** Waits while {@code depth} batches are in flight, then commits what ended. */
+        void awaitRoom() {
+            while (batches.size() >= depth) {
+                awaitEnd(batches.peekFirst());
+                commitEnded();
+            }
+        }
+
+        /** Waits for every batch in flight and commits them (partitions about to be revoked). */
+        void drain() {
+            batches.forEach(ReplyConsumer::awaitEnd);
+            commitEnded();
+        }
+
+        /** Waits for every batch in flight, committing nothing (the consumer is closing). */
+        void awaitAll() {
+            batches.forEach(ReplyConsumer::awaitEnd);
+            batches.clear();
+        }
+
+        /**
+         * Takes the batches that ended off the front, applies a failed one's replies one by one (after every later
+         * batch in flight ended, so they are not applied alongside), and commits the offsets of what was applied.
+         */
+        void commitEnded() {
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            while (!batches.isEmpty() && batches.peekFirst().applied().isDone()) {
+                InFlight batch = batches.pollFirst();
+                try {
+                    batch.applied().join().forEach(ReplyConsumer.this::count);
+                } catch (RuntimeException e) {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    LOG.debugf("a batch of %d replies failed (%s); applying them one by one", batch.replies().size(),
+                            cause.getMessage());
+                    batches.forEach(ReplyConsumer::awaitEnd);
+                    batch.replies().forEach(ReplyConsumer.this::applyUntilStored);
+                }
+                if (!running) {
+                    return;   // stopping: a reply given up on mid-retry must be read again, so no commit
+                }
+                done.putAll(batch.offsets());
+            }
+            if (!done.isEmpty()) {
+                consumer.commitSync(done);
+            }
+        }
+    }
+
+    /** A batch's transaction gives up after this; its replies are then applied one by one. */
+    private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A batch started, the offsets to commit once it ended, and how its transaction ends. */
+    private record InFlight(List<Polled> replies, Set<UUID> sagas, Map<TopicPartition, OffsetAndMetadata> offsets,
+                            CompletableFuture<List<SagaStore.Applied>> applied) {
+    }
+
+    private static void awaitEnd(InFlight batch) {
         try {
-            var results = store.applyAll(replies.stream().map(ReplyConsumer::work).toList())
-                    .await().atMost(Duration.ofSeconds(60));
-            results.forEach(this::count);
-            return true;
+            batch.applied().handle((ok, failed) -> null).join();
         } catch (RuntimeException e) {
-            LOG.debugf("a batch of %d replies failed (%s); applying them one by one", replies.size(), e.getMessage());
-            return false;
+            // handle() absorbs the batch's failure; nothing else can end the wait
         }
     }
 
