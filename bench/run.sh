@@ -7,6 +7,9 @@
 #
 #   -n  sagas measured (default 2000)              -c  starts in flight at once (default 32)
 #   -w  warm-up sagas, not measured (default 300)  -t  give up after this many seconds of load (default 900)
+#   -J  measure right after the -w warm-up; without it, more warm-up rounds (of -w sagas, at least 100) follow
+#       until the engine's JIT compiler threads used under 10 % of a core over the last 10 s of warm-up (at most
+#       300 s): on 2 cores the JIT otherwise takes ~40 % of a core through the first minute of load (docs/performance.md)
 #   -p  seconds of each pgbench run (default 10)   -b  build first (scripts/mvn.sh -q install -DskipTests)
 #   -k  keep the bench database afterwards (the replication slot is dropped anyway)
 #   -r  starts per second of the measured load (default 0: as fast as the starts in flight allow), e.g. half the
@@ -73,10 +76,11 @@ GROW=0
 STEPS=3
 PEER=false
 FOLLOW=false
+JIT_WAIT=true
 APP_DIR=engine/target/quarkus-app
 
 usage() { awk 'NR > 1 && /^# What it does/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "n:c:w:t:p:e:r:g:s:bkiHPfh" opt; do
+while getopts "n:c:w:t:p:e:r:g:s:bkiHPfJh" opt; do
   case $opt in
     n) N=$OPTARG ;;
     c) C=$OPTARG ;;
@@ -92,6 +96,7 @@ while getopts "n:c:w:t:p:e:r:g:s:bkiHPfh" opt; do
     s) STEPS=$OPTARG ;;
     P) PEER=true ;;
     f) FOLLOW=true ;;
+    J) JIT_WAIT=false ;;
     e) APP_DIR=${OPTARG%/} ;;
     *) usage ;;
   esac
@@ -377,10 +382,44 @@ load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT [RATE [follow]]; in the backgr
   return "$rc"
 }
 
+thread_ticks() {
+  cat "/proc/$1"/task/*/stat 2>/dev/null | awk '{ i = index($0, " ("); j = match($0, /\) [A-Z] /)
+    name = substr($0, i + 2, j - i - 2); gsub(/[0-9]+/, "#", name); rest = substr($0, j + 2); split(rest, f, " ")
+    printf "%s\t%s\t%d\n", $1, name, f[12] + f[13] }'
+}
+jit_ticks() { thread_ticks "$engine_pid" | awk -F'\t' '$2 ~ /^C# CompilerThre/ { s += $3 } END { print s + 0 }'; }
+
 if ((WARMUP > 0)); then
   say "warm-up: $WARMUP sagas"
   load "$WARMUP" "$((C < WARMUP ? C : WARMUP))" "warmup-$rand" 180 "$run_dir/warmup.out" ||
     die "the warm-up did not complete (see $run_dir/engine.log, $run_dir/participants.log)"
+fi
+# The JIT (-J skips this): after a start, the engine's C2 compiler thread stays busy through a minute or more of
+# load on this machine, ~40 % of a core taken from the engine, Kafka and PostgreSQL in the measured window. More
+# warm-up rounds until the compiler threads used under 10 % of a core over a window of at least 10 s.
+if $JIT_WAIT && ((WARMUP > 0)); then
+  hz=$(getconf CLK_TCK)
+  jit_round=0; jit_sagas=$((WARMUP > 100 ? WARMUP : 100)); jit_from=$SECONDS
+  win_ns=$(date +%s%N); win_ticks=$(jit_ticks)
+  while :; do
+    now_ns=$(date +%s%N); ticks=$(jit_ticks)
+    win_s=$(calc '%.1f' "($now_ns - $win_ns) / 1e9")
+    if [[ $(calc '%d' "$win_s >= 10") == 1 ]]; then
+      jit_share=$(calc '%.0f' "100 * ($ticks - $win_ticks) / $hz / $win_s")
+      if ((jit_share < 10)); then
+        say "warm-up: the engine's JIT is quiet (compiler threads $jit_share % of a core over the last $win_s s) after $jit_round more rounds, $((SECONDS - jit_from)) s"
+        break
+      fi
+      if ((SECONDS - jit_from >= 300)); then
+        say "warm-up: WARNING: the engine's JIT still takes $jit_share % of a core after $jit_round more rounds ($((SECONDS - jit_from)) s); measuring anyway"
+        break
+      fi
+      win_ns=$now_ns; win_ticks=$ticks
+    fi
+    jit_round=$((jit_round + 1))
+    load "$jit_sagas" "$((C < jit_sagas ? C : jit_sagas))" "warmup-$rand-j$jit_round" 180 "$run_dir/warmup-jit.out" ||
+      die "a warm-up round did not complete (see $run_dir/engine.log, $run_dir/participants.log)"
+  done
 fi
 
 # Growth (-g): copies of the warm-up's finished sagas, each with its events, under new ids (of the kind the engine
@@ -469,11 +508,6 @@ pg_cpu_delta() {  # pg_cpu_delta BEFORE AFTER -> ticks (a process new since BEFO
   awk 'NR == FNR { b[$1] = $2; next } { d = $2 - ($1 in b ? b[$1] : 0); if (d > 0) s += d } END { print s + 0 }' "$1" "$2"
 }
 # Per thread of the engine: "tid<TAB>name<TAB>ticks" (names may hold spaces; digits become #, to group pools).
-thread_ticks() {
-  cat "/proc/$1"/task/*/stat 2>/dev/null | awk '{ i = index($0, " ("); j = match($0, /\) [A-Z] /)
-    name = substr($0, i + 2, j - i - 2); gsub(/[0-9]+/, "#", name); rest = substr($0, j + 2); split(rest, f, " ")
-    printf "%s\t%s\t%d\n", $1, name, f[12] + f[13] }'
-}
 machine_ticks() { awk '/^cpu /{ print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat; }  # busy idle
 kafka_pid=$(cat "${SAGAFLOW_HOME:-$HOME/.sagaflow}/kafka-data/kafka.pid" 2>/dev/null || pgrep -f 'kafka\.Kafka' | head -n1 || true)
 cpu_snapshot() {  # cpu_snapshot PG_FILE: "engine participants kafka busy idle"; PostgreSQL's per-process ticks to PG_FILE
@@ -657,10 +691,11 @@ peer_line=""
 if $PEER; then
   # Sagaflow's engine stops first, so the peer has the machine as Sagaflow had it; same database, same participants.
   stop_pid "$engine_pid" engine 30; engine_pid=""
-  say "peer: Seata's saga state-machine engine 2.2.0, $N sagas (warm-up $WARMUP), $C clients each waiting for its saga's end"
+  peer_warmup=$((WARMUP + ${jit_round:-0} * ${jit_sagas:-0}))   # as many as Sagaflow's engine had
+  say "peer: Seata's saga state-machine engine 2.2.0, $N sagas (warm-up $peer_warmup), $C clients each waiting for its saga's end"
   peer_rc=0
   timeout "$TIMEOUT" java -cp "bench/peer/conf:$(cat "$run_dir/peer-classpath")" bench/peer/SeataPeer.java \
-    "jdbc:postgresql://127.0.0.1:5432/$db" "http://127.0.0.1:$http_port" "$N" "$C" "$WARMUP" \
+    "jdbc:postgresql://127.0.0.1:5432/$db" "http://127.0.0.1:$http_port" "$N" "$C" "$peer_warmup" \
     >"$run_dir/peer.out" 2>"$run_dir/peer.log" || peer_rc=$?
   pval() { sed -n "s/^$1=//p" "$run_dir/peer.out"; }
   if [[ -n $(pval sagas_per_s) ]]; then
@@ -708,7 +743,7 @@ read -r pg16_tps pg16_lat <<<"$(pgbench_run 16)"
     printf '                 %-10s %6s %17s %17s %17s %17s\n' "$s" "$cnt" "$t50/$t99" "${r50:--}/${r99:--}" "${p50:--}/${p99:--}" "${e50:--}/${e99:--}"
   done <<<"$steps"
   echo "                 relay = decision -> command produced to Kafka (commit, WAL decoding, Debezium poll, the relay's send;"
-  echo "                 with -Dsagaflow.relay.direct-send=true: commit and the deciding node's own send);"
+  echo "                 with direct sends, the default: commit and the deciding node's own send);"
   echo "                 participant = command produced -> reply produced; engine = reply produced -> next decision"
   echo "  saga latency   p50 $e2e_p50 ms, p99 $e2e_p99 ms, max $e2e_max ms  (saga.created_at -> updated_at, COMPLETED)"
   echo "  commits/saga   $commits_per_saga  (xact_commit delta of the bench database / $N: $raw_commits commits, $rollbacks rollbacks; idle engine: $idle_rate commits/s; $polls list polls)"

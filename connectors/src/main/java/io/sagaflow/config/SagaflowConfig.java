@@ -390,11 +390,10 @@ public interface SagaflowConfig {
         /**
          * Whether the node that leads the relay sends the saga commands it decides itself, right after the commit,
          * the relay publishing only what such a send did not get acknowledged (ARCHITECTURE.md, "Direct sends");
-         * false: every record waits for the relay (one WAL decoding and Debezium poll later). Off by default: it
-         * halves a step's latency at light load but, measured on 2 cores at ~half the peak load, made it worse
-         * (docs/performance.md, "Direct sends"), for a reason not found yet.
+         * false: every record waits for the relay (one WAL decoding and Debezium poll later, ~10 ms of a step). On
+         * by default since the reply consumer keeps batches in flight (docs/performance.md, "Batches in flight").
          */
-        @WithDefault("false")
+        @WithDefault("true")
         boolean directSend();
 
         /**
