@@ -417,7 +417,8 @@ if $JIT_WAIT && ((WARMUP > 0)); then
       win_ns=$now_ns; win_ticks=$ticks
     fi
     jit_round=$((jit_round + 1))
-    load "$jit_sagas" "$((C < jit_sagas ? C : jit_sagas))" "warmup-$rand-j$jit_round" 180 "$run_dir/warmup-jit.out" ||
+    load "$jit_sagas" "$((C < jit_sagas ? C : jit_sagas))" "warmup-$rand-j$jit_round" 180 "$run_dir/warmup-jit.out" 0 \
+      "$($FOLLOW && echo follow)" ||   # with -f, the event streams the measured clients follow get warm too
       die "a warm-up round did not complete (see $run_dir/engine.log, $run_dir/participants.log)"
   done
 fi

@@ -195,8 +195,9 @@ public class ReplyConsumer {
 
     /**
      * One consumer's batches in flight, oldest first: a batch's transaction starts while earlier ones still run (up
-     * to {@code depth} at a time), unless it shares a saga with one of them (then it waits for that one). Offsets are committed for the batches that ended, in poll order, never
-     * past one that did not: a crash re-reads those, and the core rejects a reply already applied.
+     * to {@code depth} at a time), unless it shares a saga with one of them (then it waits for that one). Offsets
+     * are committed for the batches that ended, in poll order, never past one that did not: a crash re-reads those,
+     * and the core rejects a reply already applied.
      */
     private final class Pipeline {
         private final KafkaConsumer<byte[], byte[]> consumer;
