@@ -382,6 +382,7 @@ load() {  # load N CONCURRENCY PREFIX TIMEOUT OUT [RATE [follow]]; in the backgr
   return "$rc"
 }
 
+# Per thread of the engine: "tid<TAB>name<TAB>ticks" (names may hold spaces; digits become #, to group pools).
 thread_ticks() {
   cat "/proc/$1"/task/*/stat 2>/dev/null | awk '{ i = index($0, " ("); j = match($0, /\) [A-Z] /)
     name = substr($0, i + 2, j - i - 2); gsub(/[0-9]+/, "#", name); rest = substr($0, j + 2); split(rest, f, " ")
@@ -508,7 +509,6 @@ pg_ticks() { local p; for p in $(pg_pids); do echo "$p $(cpu_ticks "$p")"; done;
 pg_cpu_delta() {  # pg_cpu_delta BEFORE AFTER -> ticks (a process new since BEFORE counts in full)
   awk 'NR == FNR { b[$1] = $2; next } { d = $2 - ($1 in b ? b[$1] : 0); if (d > 0) s += d } END { print s + 0 }' "$1" "$2"
 }
-# Per thread of the engine: "tid<TAB>name<TAB>ticks" (names may hold spaces; digits become #, to group pools).
 machine_ticks() { awk '/^cpu /{ print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat; }  # busy idle
 kafka_pid=$(cat "${SAGAFLOW_HOME:-$HOME/.sagaflow}/kafka-data/kafka.pid" 2>/dev/null || pgrep -f 'kafka\.Kafka' | head -n1 || true)
 cpu_snapshot() {  # cpu_snapshot PG_FILE: "engine participants kafka busy idle"; PostgreSQL's per-process ticks to PG_FILE
