@@ -287,12 +287,9 @@ public class ReplyConsumer {
                             CompletableFuture<List<SagaStore.Applied>> applied) {
     }
 
+    /** Waits for a batch's transaction to end, however it ends (a failure is looked at by commitEnded). */
     private static void awaitEnd(InFlight batch) {
-        try {
-            batch.applied().handle((ok, failed) -> null).join();
-        } catch (RuntimeException e) {
-            // handle() absorbs the batch's failure; nothing else can end the wait
-        }
+        batch.applied().handle((ok, failed) -> null).join();
     }
 
     private void count(SagaStore.Applied applied) {
